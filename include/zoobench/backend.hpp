@@ -1,0 +1,31 @@
+#pragma once
+// The zoo's five backend/target pairs (benchmark.py --cfg_overwrite_backend_target indices).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zoobench {
+
+struct BackendTarget {
+  int index = 0;           // 0..4, the zoo's index
+  int backend = 0;         // cv::dnn::Backend value
+  int target = 0;          // cv::dnn::Target value
+  std::string name;        // short label used in tables: "CPU", "CUDA", "CUDA_FP16", "TIMVX", "CANN"
+  std::string backend_name;  // "OPENCV", "CUDA", ...
+  std::string target_name;   // "CPU", "CUDA", "CUDA_FP16", "NPU"
+
+  bool is_cuda() const { return index == 1 || index == 2; }
+};
+
+// All five pairs in index order.
+const std::vector<BackendTarget>& backend_target_pairs();
+
+// Throws Error naming the valid range when index is outside 0..4.
+const BackendTarget& backend_target_at(int index);
+
+// The pair a config's `backend`/`target` strings select (the zoo's names: default/opencv/cuda/timvx/cann
+// and cpu/cuda/cuda_fp16/npu); nullopt when the strings are unknown.
+std::optional<BackendTarget> backend_target_from_names(const std::string& backend,
+                                                       const std::string& target);
+
+}  // namespace zoobench

@@ -1,0 +1,39 @@
+#pragma once
+// Benchmark inputs: images (Base/Detection), labelled images (Recognition: <stem>.txt rows) and
+// classification images (toRGB, resize, centre crop), grouped by the loader's image size, which is
+// the size the zoo prints in its rows. Reading and resizing are not timed, as in the zoo.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "zoobench/config.hpp"
+
+namespace zoobench {
+
+struct InputItem {
+  std::string file;  // file name, for messages
+  cv::Mat image;
+  cv::Mat labels;    // CV_32F, one row per label line; empty when the file has none
+};
+
+struct InputGroup {
+  cv::Size size;  // the loader's image size ([w, h] in the zoo's rows)
+  std::vector<InputItem> items;
+};
+
+// A config's data.path resolved against the data root: the zoo's cwd-relative "data/<task>" becomes
+// <data_dir>/<task>; an absolute path is used as is; otherwise <data_dir>/<path>.
+std::filesystem::path resolve_data_path(const std::string& path, const std::filesystem::path& data_dir);
+
+// Image files (jpg/jpeg/png/bmp/webp) in a folder, sorted; used when a config lists no files.
+std::vector<std::filesystem::path> list_images(const std::filesystem::path& folder);
+
+// Rows of numbers from a zoo label file (whitespace or comma separated, '#' comments). Throws DataError.
+cv::Mat read_label_file(const std::filesystem::path& file);
+
+// Loads every input for a config. Throws DataError naming the missing folder or file and the fix.
+std::vector<InputGroup> load_inputs(const BenchmarkConfig& config, const std::filesystem::path& data_dir);
+
+}  // namespace zoobench

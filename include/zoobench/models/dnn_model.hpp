@@ -1,0 +1,33 @@
+#pragma once
+// Base for families driven through cv::dnn::Net: it loads the net (with precise errors), applies the
+// backend/target, and owns the infer stage (setInput + forward). Families fill m_blob in preprocess
+// and read m_outputs in postprocess.
+#include <string>
+#include <vector>
+
+#include "zoobench/model.hpp"
+#include "zoobench/onnx_info.hpp"
+
+namespace zoobench {
+
+class DnnModel : public Model {
+ public:
+  void infer() override;
+  const cv::dnn::Net* net() const override { return &m_net; }
+
+ protected:
+  // Loads ctx.files[file_index]; output_names empty = the net's unconnected outputs.
+  explicit DnnModel(const ModelContext& ctx, std::size_t file_index = 0,
+                    std::vector<std::string> output_names = {});
+
+  // The declared size of the first input's spatial dims (W, H), or `fallback` when symbolic.
+  cv::Size declared_input_size(cv::Size fallback) const;
+
+  cv::dnn::Net m_net;
+  OnnxInfo m_info;
+  cv::Mat m_blob;
+  std::vector<cv::Mat> m_outputs;
+  std::vector<std::string> m_output_names;
+};
+
+}  // namespace zoobench

@@ -1,0 +1,26 @@
+#pragma once
+// What the command line asks for, separate from how it is parsed (src/cli.cpp binds CLI11 to it).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zoobench {
+
+struct BenchOptions {
+  bool all = false;
+  std::vector<std::string> configs;       // --cfg, repeatable
+  std::vector<int> backend_targets;       // --backend-target, zoo indices
+  std::string cfg_exclude;                // "a:b": case-insensitive substrings of config file names
+  std::string model_exclude;              // "x.onnx:y": substrings of model paths
+  bool fp32 = false, fp16 = false, int8 = false, int8bq = false;
+  std::string configs_dir, models_dir, data_dir;  // empty: environment, then defaults
+  std::optional<int> warmup;
+  std::optional<int> repeat;
+  bool list = false;
+  std::string json_file, csv_file, markdown_file;
+};
+
+// Splits "a:b:c" into its non-empty parts.
+std::vector<std::string> split_list(const std::string& text, char separator = ':');
+
+}  // namespace zoobench

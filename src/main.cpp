@@ -1,0 +1,3 @@
+#include "zoobench/cli.hpp"
+
+int main(int argc, char** argv) { return zoobench::cli_main(argc, argv); }

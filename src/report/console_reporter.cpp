@@ -1,0 +1,64 @@
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "zoobench/report.hpp"
+
+namespace zoobench {
+
+namespace {
+
+class ConsoleReporter final : public Reporter {
+ public:
+  explicit ConsoleReporter(std::ostream& out) : m_out(out) {}
+
+  void begin(const ReportContext& context) override {
+    m_multi_pair = context.backend_targets.size() > 1;
+    fmt::print(m_out, "zoo-bench {} | OpenCV {} ({}) | {}\n", context.zoo_bench_version, context.opencv_version,
+               context.opencv_cuda, context.cpu);
+    for (const auto& pair : context.backend_targets) {
+      fmt::print(m_out, "backend=cv.dnn.DNN_BACKEND_{}\ntarget=cv.dnn.DNN_TARGET_{}\n", pair.backend_name,
+                 pair.target_name);
+    }
+    fmt::print(m_out, "{:<10} {:<10} {:<10} {:<12} {}\n", "mean", "median", "min", "input size", "model");
+    m_out.flush();
+  }
+
+  void report(const RunRecord& r) override {
+    const std::string where = m_multi_pair ? fmt::format(" on {}", r.backend_target.name) : "";
+    if (r.status == Status::Ok) {
+      fmt::print(m_out, "{}{}\n", zoo_row(r), where);
+    } else {
+      const std::string what = r.file_list.empty() ? r.model : fmt::format("{} with {}", r.model, r.file_list);
+      fmt::print(m_out, "{:<10} {:<10} {:<10} {:<12} {}{}: {}\n", status_name(r.status), "-", "-", "-", what, where,
+                 r.message);
+    }
+    m_out.flush();
+  }
+
+  void finish(const std::vector<RunRecord>& records) override {
+    const Table stages = stage_table(records);
+    if (!stages.empty()) {
+      fmt::print(m_out, "\nPer-stage medians in ms (total: median of whole pipeline calls; cv = stddev/mean):\n{}",
+                 stages.to_text());
+    }
+    const Table comparison = comparison_table(records);
+    if (!comparison.empty()) {
+      fmt::print(m_out, "\nGPU vs CPU (median total ms; speed-up = CPU median / this median):\n{}",
+                 comparison.to_text());
+    }
+    const Table problems = problem_table(records);
+    if (!problems.empty()) fmt::print(m_out, "\nNot measured:\n{}", problems.to_text());
+    fmt::print(m_out, "\n{}\n", status_counts(records));
+    m_out.flush();
+  }
+
+ private:
+  std::ostream& m_out;
+  bool m_multi_pair = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_console_reporter(std::ostream& out) { return std::make_unique<ConsoleReporter>(out); }
+
+}  // namespace zoobench
