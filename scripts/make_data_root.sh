@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds a data root in OpenCV Zoo's benchmark layout (one folder per task, the names of the zoo's
+# benchmark/download_data.py) from a media folder with images/ and videos/, such as ../shared/data.
+set -euo pipefail
+
+TASKS=(
+  face_detection face_recognition facial_expression_recognition text image_classification
+  human_segmentation qrcode object_tracking person_reid palm_detection license_plate_detection
+  object_detection person_detection
+)
+
+# First-frame box (x,y,w,h) around the white car in the centre lane of slow_traffic_small
+# (640x360), chosen by eye on the first frame.
+TRACKING_VIDEO=slow_traffic_small
+TRACKING_ROI=296,188,101,75
+
+usage() {
+  cat <<EOF
+Usage: scripts/make_data_root.sh [--copy] SRC DST
+
+Creates DST/<task>/ for every task folder of OpenCV Zoo's benchmark data:
+  ${TASKS[*]}
+and fills them from SRC/images and SRC/videos (absolute symlinks, or copies with --copy):
+  face_detection                         lena, messi5, face_*.jpg
+  object_detection, image_classification bus, cat, aeroplane, person, persons_multi, smarties
+  person_detection, person_reid,
+  human_segmentation                     messi5, person, persons_multi
+  text                                   scenetext*
+  object_tracking                        $TRACKING_VIDEO.avi and $TRACKING_VIDEO.txt (first-frame ROI $TRACKING_ROI)
+Task folders without suitable media are created empty and listed. Running it again is safe.
+SRC is only read.
+
+  --copy    copy the files instead of symlinking them
+  --help    show this help
+EOF
+}
+
+die() { echo "make_data_root: error: $*" >&2; exit 2; }
+
+copy=0
+positional=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --copy) copy=1 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) die "unknown option '$1' (see scripts/make_data_root.sh --help)" ;;
+    *) positional+=("$1") ;;
+  esac
+  shift
+done
+[[ ${#positional[@]} -eq 2 ]] || die "need SRC and DST, e.g. scripts/make_data_root.sh ../shared/data build/data"
+src=${positional[0]}
+dst=${positional[1]}
+
+[[ -d "$src" ]] || die "$src is not a folder; pass a folder with images/ and videos/, e.g. ../shared/data"
+src=$(realpath "$src")
+[[ -d "$src/images" || -d "$src/videos" ]] ||
+  die "$src has neither images/ nor videos/; pass a folder laid out like ../shared/data"
+dst=$(realpath -m "$dst")
+case "$dst/" in
+  "$src"/*) die "DST $dst is inside SRC $src; choose a DST outside it (e.g. build/data)" ;;
+esac
+mkdir -p "$dst" || die "cannot create $dst; choose a writable DST"
+
+# place TASK FILE...: links (or copies) each existing FILE into DST/TASK under its own name.
+place() {
+  local task=$1 file target
+  shift
+  for file in "$@"; do
+    [[ -f "$file" ]] || continue
+    target="$dst/$task/$(basename "$file")"
+    # Remove first: copying onto an old symlink would write through it into SRC.
+    rm -f "$target"
+    if [[ $copy -eq 1 ]]; then
+      cp "$file" "$target"
+    else
+      ln -s "$file" "$target"
+    fi
+  done
+}
+
+for task in "${TASKS[@]}"; do
+  mkdir -p "$dst/$task"
+done
+
+img=$src/images
+vid=$src/videos
+place face_detection "$img"/lena.jpg "$img"/messi5.jpg "$img"/face_*.jpg
+for task in object_detection image_classification; do
+  place "$task" "$img"/{bus,cat,aeroplane,person,persons_multi}.jpg "$img"/smarties.png
+done
+for task in person_detection person_reid human_segmentation; do
+  place "$task" "$img"/{messi5,person,persons_multi}.jpg
+done
+place text "$img"/scenetext*.*
+
+# Only the Motion-JPEG AVI: a minimal OpenCV build without FFmpeg cannot read the .mp4.
+rm -f "$dst/object_tracking/$TRACKING_VIDEO.txt"
+if [[ -f "$vid/$TRACKING_VIDEO.avi" ]]; then
+  place object_tracking "$vid/$TRACKING_VIDEO.avi"
+  echo "$TRACKING_ROI" > "$dst/object_tracking/$TRACKING_VIDEO.txt"
+fi
+
+empty=()
+echo "make_data_root: $dst (from $src, $( [[ $copy -eq 1 ]] && echo copies || echo symlinks ))"
+for task in "${TASKS[@]}"; do
+  n=$(find "$dst/$task" -mindepth 1 -maxdepth 1 | wc -l)
+  if [[ $n -eq 0 ]]; then
+    empty+=("$task")
+  else
+    printf '  %-32s %s files\n' "$task" "$n"
+  fi
+done
+if [[ ${#empty[@]} -gt 0 ]]; then
+  echo "make_data_root: no media for (left empty): ${empty[*]}"
+fi

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds zoo-bench, and runs every config on the CPU (backend/target 0)
+# with the models and data it can find.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/run_cpu.sh [--no-deps] [--build-dir DIR] [--cmake-arg ARG]... [--] [ZOO_BENCH_ARGS...]
+
+Installs the missing Debian/Ubuntu packages, builds zoo-bench (scripts/test.sh --build-only), then runs
+  DIR/zoo-bench --all --backend-target 0 --models-dir M --data-dir D ZOO_BENCH_ARGS...
+Your own --backend-target, --models-dir, --data-dir or -c/--cfg replace the defaults above.
+
+Models (M), first that applies:
+  $ZOO_BENCH_MODELS_DIR; ./models if any *.onnx is below it (scripts/fetch_models.sh puts them there);
+  ../shared/models beside the repository.
+Data (D), first that applies:
+  $ZOO_BENCH_DATA_DIR (a folder in OpenCV Zoo's benchmark data layout);
+  DIR/data, built from ../shared/data by scripts/make_data_root.sh.
+
+  --no-deps         skip scripts/install_deps.sh (same as ZOO_BENCH_SKIP_DEPS=1)
+  --build-dir DIR   build folder (default: build)
+  --cmake-arg ARG   extra cmake configure argument, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
+  --help            show this help
+
+Exit status: 0 when every benchmark ran, or when nothing failed but some models were absent or not
+supported by the installed OpenCV (zoo-bench's code 3); otherwise zoo-bench's own code
+(1 a benchmark failed, 2 usage or config error, 4 --require-cuda failed).
+EOF
+}
+
+die() { echo "run_cpu.sh: error: $*" >&2; exit 2; }
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+build_dir=build
+build_args=()
+bench_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-deps) build_args+=(--no-deps) ;;
+    --build-dir)
+      [[ $# -ge 2 && -n "$2" ]] || die "--build-dir needs a folder, e.g. --build-dir build-cuda"
+      build_dir=$2; shift ;;
+    --build-dir=*) build_dir=${1#--build-dir=} ;;
+    --cmake-arg)
+      [[ $# -ge 2 ]] || die "--cmake-arg needs a value, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4"
+      build_args+=("$2"); shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; bench_args+=("$@"); break ;;
+    *) bench_args+=("$1") ;;
+  esac
+  shift
+done
+
+"$root/scripts/test.sh" --build-only --build-dir "$build_dir" "${build_args[@]}" || exit $?
+bin="$build_dir/zoo-bench"
+[[ -x "$bin" ]] || die "$bin was not built; run scripts/test.sh --build-dir $build_dir to see why"
+
+# Options the caller gave replace our defaults (zoo-bench takes each of them once).
+given() {
+  local arg want
+  for arg in "${bench_args[@]}"; do
+    for want in "$@"; do
+      [[ "$arg" == "$want" || "$arg" == "$want="* ]] && return 0
+    done
+  done
+  return 1
+}
+
+defaults=()
+given -c --cfg || defaults+=(--all)
+given --backend-target --cfg_overwrite_backend_target || defaults+=(--backend-target 0)
+
+if ! given --models-dir; then
+  if [[ -n "${ZOO_BENCH_MODELS_DIR:-}" ]]; then
+    [[ -d "$ZOO_BENCH_MODELS_DIR" ]] ||
+      die "ZOO_BENCH_MODELS_DIR=$ZOO_BENCH_MODELS_DIR is not a folder; fix or unset it"
+    models=$ZOO_BENCH_MODELS_DIR
+  elif [[ -n "$(find -L models -name '*.onnx' -print -quit 2>/dev/null)" ]]; then
+    models=$root/models
+  elif [[ -d ../shared/models ]]; then
+    models=$(cd ../shared/models && pwd)
+  else
+    models=$root/models
+    echo "run_cpu.sh: no models found (./models is empty, no ../shared/models); fetch them with scripts/fetch_models.sh"
+  fi
+  defaults+=(--models-dir "$models")
+fi
+
+if ! given --data-dir; then
+  if [[ -n "${ZOO_BENCH_DATA_DIR:-}" ]]; then
+    [[ -d "$ZOO_BENCH_DATA_DIR" ]] || die "ZOO_BENCH_DATA_DIR=$ZOO_BENCH_DATA_DIR is not a folder; fix or unset it"
+    data=$ZOO_BENCH_DATA_DIR
+  elif [[ -d ../shared/data ]]; then
+    data=$build_dir/data
+    "$root/scripts/make_data_root.sh" ../shared/data "$data" || exit $?
+    data=$(cd "$data" && pwd)
+  else
+    die "no benchmark data: set ZOO_BENCH_DATA_DIR to a folder in OpenCV Zoo's data layout (see README.md, 'Models and data')"
+  fi
+  defaults+=(--data-dir "$data")
+fi
+
+echo "+ $bin ${defaults[*]} ${bench_args[*]}"
+rc=0
+"$bin" "${defaults[@]}" "${bench_args[@]}" || rc=$?
+case $rc in
+  0) ;;
+  3)
+    echo "run_cpu.sh: nothing failed, but some models were absent or not supported by this OpenCV (listed above)."
+    echo "run_cpu.sh: fetch the published models with scripts/fetch_models.sh, or set ZOO_BENCH_MODELS_DIR to an opencv_zoo checkout's models/ folder."
+    rc=0 ;;
+  *) echo "run_cpu.sh: zoo-bench exited with code $rc" >&2 ;;
+esac
+exit "$rc"
