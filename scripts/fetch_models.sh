@@ -13,7 +13,7 @@ Usage: scripts/fetch_models.sh [--only SUBSTR[,SUBSTR...]] [--dest DIR] [--from 
 
 Downloads OpenCV Zoo's published .onnx files into DIR/<family>/<file> (default DIR: models/ in this
 repository), each checked against the zoo's size and SHA-256 (scripts/zoo_models.tsv). Files already
-present and correct are kept. All 70 files together are about 1.9 GB; select with --only.
+present and correct are kept. All 70 files together are about 1.4 GB; select with --only.
 
   --only S1,S2    only the files whose "family/file" contains S1 or S2 (case-insensitive),
                   e.g. --only yunet,vittrack   or   --only _int8bq

@@ -19,7 +19,7 @@ Data (D), first that applies:
   DIR/data, built from ../shared/data by scripts/make_data_root.sh.
 
   --no-deps         skip scripts/install_deps.sh (same as ZOO_BENCH_SKIP_DEPS=1)
-  --build-dir DIR   build folder (default: build)
+  --build-dir DIR   build folder (default: build/ in the repository)
   --cmake-arg ARG   extra cmake configure argument, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
   --help            show this help
 
@@ -32,9 +32,9 @@ EOF
 die() { echo "run_cpu.sh: error: $*" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+shared=$root/../shared
 
-build_dir=build
+build_dir=$root/build
 build_args=()
 bench_args=()
 while [[ $# -gt 0 ]]; do
@@ -43,7 +43,7 @@ while [[ $# -gt 0 ]]; do
     --build-dir)
       [[ $# -ge 2 && -n "$2" ]] || die "--build-dir needs a folder, e.g. --build-dir build-cuda"
       build_dir=$2; shift ;;
-    --build-dir=*) build_dir=${1#--build-dir=} ;;
+    --build-dir=*) build_dir=${1#--build-dir=}; [[ -n "$build_dir" ]] || die "--build-dir= needs a folder" ;;
     --cmake-arg)
       [[ $# -ge 2 ]] || die "--cmake-arg needs a value, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4"
       build_args+=("$2"); shift ;;
@@ -54,6 +54,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
+# Relative paths (--build-dir, the environment's, zoo-bench's own arguments) are taken from where you are.
+[[ "$build_dir" == /* ]] || build_dir=$PWD/$build_dir
 "$root/scripts/test.sh" --build-only --build-dir "$build_dir" "${build_args[@]}" || exit $?
 bin="$build_dir/zoo-bench"
 [[ -x "$bin" ]] || die "$bin was not built; run scripts/test.sh --build-dir $build_dir to see why"
@@ -78,10 +80,10 @@ if ! given --models-dir; then
     [[ -d "$ZOO_BENCH_MODELS_DIR" ]] ||
       die "ZOO_BENCH_MODELS_DIR=$ZOO_BENCH_MODELS_DIR is not a folder; fix or unset it"
     models=$ZOO_BENCH_MODELS_DIR
-  elif [[ -n "$(find -L models -name '*.onnx' -print -quit 2>/dev/null)" ]]; then
+  elif [[ -n "$(find -L "$root/models" -name '*.onnx' -print -quit 2>/dev/null)" ]]; then
     models=$root/models
-  elif [[ -d ../shared/models ]]; then
-    models=$(cd ../shared/models && pwd)
+  elif [[ -d "$shared/models" ]]; then
+    models=$(cd "$shared/models" && pwd)
   else
     models=$root/models
     echo "run_cpu.sh: no models found (./models is empty, no ../shared/models); fetch them with scripts/fetch_models.sh"
@@ -93,10 +95,9 @@ if ! given --data-dir; then
   if [[ -n "${ZOO_BENCH_DATA_DIR:-}" ]]; then
     [[ -d "$ZOO_BENCH_DATA_DIR" ]] || die "ZOO_BENCH_DATA_DIR=$ZOO_BENCH_DATA_DIR is not a folder; fix or unset it"
     data=$ZOO_BENCH_DATA_DIR
-  elif [[ -d ../shared/data ]]; then
+  elif [[ -d "$shared/data" ]]; then
     data=$build_dir/data
-    "$root/scripts/make_data_root.sh" ../shared/data "$data" || exit $?
-    data=$(cd "$data" && pwd)
+    "$root/scripts/make_data_root.sh" "$shared/data" "$data" || exit $?
   else
     die "no benchmark data: set ZOO_BENCH_DATA_DIR to a folder in OpenCV Zoo's data layout (see README.md, 'Models and data')"
   fi
@@ -109,7 +110,7 @@ rc=0
 case $rc in
   0) ;;
   3)
-    echo "run_cpu.sh: nothing failed, but some models were absent or not supported by this OpenCV (listed above)."
+    echo "run_cpu.sh: nothing failed, but some models were absent or unsupported (see 'Not measured' above)."
     echo "run_cpu.sh: fetch the published models with scripts/fetch_models.sh, or set ZOO_BENCH_MODELS_DIR to an opencv_zoo checkout's models/ folder."
     rc=0 ;;
   *) echo "run_cpu.sh: zoo-bench exited with code $rc" >&2 ;;

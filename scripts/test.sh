@@ -9,10 +9,10 @@ Usage: scripts/test.sh [--no-deps] [--build-dir DIR] [--build-only] [CMAKE_ARGS.
 Installs the missing Debian/Ubuntu packages (scripts/install_deps.sh), configures with
   cmake -S . -B DIR -G Ninja -DCMAKE_BUILD_TYPE=Release CMAKE_ARGS...
 builds with every core, then runs ctest --test-dir DIR --output-on-failure.
-Exits non-zero if any step or any test fails.
+Exits non-zero if any step or any test fails, or if no test is found.
 
   --no-deps         skip scripts/install_deps.sh (same as ZOO_BENCH_SKIP_DEPS=1)
-  --build-dir DIR   build folder (default: build)
+  --build-dir DIR   build folder (default: build/ in the repository)
   --build-only      build only the zoo-bench program and run no tests (used by scripts/run_cpu.sh)
   CMAKE_ARGS        passed to the cmake configure step, e.g. -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
   --help            show this help
@@ -22,9 +22,8 @@ EOF
 die() { echo "test.sh: error: $*" >&2; exit 1; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
 
-build_dir=build
+build_dir=$root/build
 build_only=0
 skip_deps=${ZOO_BENCH_SKIP_DEPS:-0}
 cmake_args=()
@@ -34,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --build-dir)
       [[ $# -ge 2 && -n "$2" ]] || die "--build-dir needs a folder, e.g. --build-dir build-cuda"
       build_dir=$2; shift ;;
-    --build-dir=*) build_dir=${1#--build-dir=} ;;
+    --build-dir=*) build_dir=${1#--build-dir=}; [[ -n "$build_dir" ]] || die "--build-dir= needs a folder" ;;
     --build-only) build_only=1 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; cmake_args+=("$@"); break ;;
@@ -42,6 +41,10 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
+
+# A relative --build-dir is taken from where you are; then everything runs from the repository root.
+[[ "$build_dir" == /* ]] || build_dir=$PWD/$build_dir
+cd "$root"
 
 if [[ "$skip_deps" != 1 ]]; then
   "$root/scripts/install_deps.sh"
