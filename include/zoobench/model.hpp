@@ -12,6 +12,7 @@
 
 #include "zoobench/backend.hpp"
 #include "zoobench/config.hpp"
+#include "zoobench/result.hpp"
 
 namespace zoobench {
 
@@ -38,11 +39,17 @@ class Model {
   // One line about the last result, e.g. "3 faces, best score 0.93".
   virtual std::string result_summary() const = 0;
 
+  // The last result in a family-neutral form (filled by postprocess).
+  const ModelResult& result() const { return m_result; }
+
   // The DNN net behind the infer stage, when there is one (device evidence reads it).
   virtual const cv::dnn::Net* net() const { return nullptr; }
 
   // A note for the output when the stages are not separable (high-level OpenCV APIs).
   virtual std::string stage_note() const { return {}; }
+
+ protected:
+  ModelResult m_result;
 };
 
 using ModelFactory = std::function<std::unique_ptr<Model>(const ModelContext&)>;

@@ -28,17 +28,16 @@ class Classifier final : public DnnModel {
     m_blob = imagenet_blob(image, m_input_size);
   }
 
-  void postprocess() override { m_best = top_k(m_outputs.at(0), m_top_k); }
+  void postprocess() override { m_result.classes = top_k(m_outputs.at(0), m_top_k); }
 
   std::string result_summary() const override {
-    if (m_best.empty()) return "no class";
-    return fmt::format("class {} (score {:.2f})", m_best.front().class_id, m_best.front().score);
+    if (m_result.classes.empty()) return "no class";
+    return fmt::format("class {} (score {:.2f})", m_result.classes.front().class_id, m_result.classes.front().score);
   }
 
  private:
   int m_top_k;
   cv::Size m_input_size;
-  std::vector<ClassScore> m_best;
 };
 
 }  // namespace

@@ -36,18 +36,17 @@ class YoloX final : public DnnModel {
   }
 
   void postprocess() override {
-    m_detections = nms_per_class(decode(m_outputs.at(0), m_input_size, m_ratio, m_conf_threshold),
+    m_result.detections = nms_per_class(decode(m_outputs.at(0), m_input_size, m_ratio, m_conf_threshold),
                                  m_conf_threshold, m_nms_threshold);
   }
 
-  std::string result_summary() const override { return summarize_detections(m_detections, "objects"); }
+  std::string result_summary() const override { return summarize_detections(m_result.detections, "objects"); }
 
  private:
   float m_conf_threshold;
   float m_nms_threshold;
   cv::Size m_input_size;
   float m_ratio = 1.f;
-  std::vector<Detection> m_detections;
 };
 
 }  // namespace

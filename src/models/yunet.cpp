@@ -72,17 +72,16 @@ class YuNet final : public DnnModel {
         m_layout == Layout::Strided
             ? decode_strided(m_outputs, padded_size(m_input_size), m_score_threshold)
             : decode_priors(m_outputs[0], m_outputs[1], m_outputs[2], m_priors, m_input_size, m_score_threshold);
-    m_faces = nms(candidates, m_score_threshold, m_nms_threshold, m_top_k);
-    if (m_keep_top_k > 0 && static_cast<int>(m_faces.size()) > m_keep_top_k) m_faces.resize(static_cast<std::size_t>(m_keep_top_k));
-    for (auto& face : m_faces) {
+    m_result.detections = nms(candidates, m_score_threshold, m_nms_threshold, m_top_k);
+    if (m_keep_top_k > 0 && static_cast<int>(m_result.detections.size()) > m_keep_top_k) m_result.detections.resize(static_cast<std::size_t>(m_keep_top_k));
+    for (auto& face : m_result.detections) {
       face.box = {face.box.x * m_scale.x, face.box.y * m_scale.y, face.box.width * m_scale.x,
                   face.box.height * m_scale.y};
       for (auto& p : face.points) p = {p.x * m_scale.x, p.y * m_scale.y};
     }
   }
 
-  std::string result_summary() const override { return summarize_detections(m_faces, "faces"); }
-  const std::vector<Detection>& faces() const { return m_faces; }
+  std::string result_summary() const override { return summarize_detections(m_result.detections, "faces"); }
 
  private:
   Layout m_layout;
@@ -93,7 +92,6 @@ class YuNet final : public DnnModel {
   cv::Size m_input_size;
   cv::Point2f m_scale{1.f, 1.f};
   std::vector<cv::Rect2f> m_priors;
-  std::vector<Detection> m_faces;
 };
 
 }  // namespace
@@ -190,7 +188,9 @@ std::vector<Detection> decode_priors(const cv::Mat& loc, const cv::Mat& conf, co
     const float* l = row(loc, i, 14);
     const float cx = (p.x + l[0] * kVariance0 * p.width) * w;
     const float cy = (p.y + l[1] * kVariance0 * p.height) * h;
-    const float bw = p.width * std::exp(l[2] * kVariance1) * w;
+    // Width scales with variance[0], height with variance[1]: the zoo's numpy broadcast
+    // (priors[:, 2:4] * exp(loc[:, 2:4] * variance)) and OpenCV's FaceDetectorYN both decode it so.
+    const float bw = p.width * std::exp(l[2] * kVariance0) * w;
     const float bh = p.height * std::exp(l[3] * kVariance1) * h;
     Detection face;
     face.box = {cx - bw / 2, cy - bh / 2, bw, bh};

@@ -9,11 +9,6 @@
 
 namespace zoobench::classification {
 
-struct ClassScore {
-  int class_id = 0;
-  float score = 0;
-};
-
 // The k best entries of a [1, C] (or [C]) score tensor, best first; ties keep the lower index first.
 std::vector<ClassScore> top_k(const cv::Mat& scores, int k);
 

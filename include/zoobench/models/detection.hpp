@@ -1,18 +1,11 @@
 #pragma once
-// The result type shared by detection families, and non-maximum suppression over it.
+// Non-maximum suppression over detections, shared by the detection families.
 #include <string>
 #include <vector>
 
-#include <opencv2/core.hpp>
+#include "zoobench/result.hpp"
 
 namespace zoobench {
-
-struct Detection {
-  cv::Rect2f box;                    // x, y, w, h in the original image's pixels
-  float score = 0;
-  int class_id = 0;
-  std::vector<cv::Point2f> points;   // landmarks / keypoints, family-specific order
-};
 
 // Keeps the detections NMS selects (score >= score_threshold, IoU > nms_threshold suppressed), best
 // first, at most top_k (<= 0: all). Class-agnostic.

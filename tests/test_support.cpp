@@ -1,0 +1,78 @@
+#include "test_support.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+
+namespace zoobench::test {
+
+fs::path scratch_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string name = info ? fmt::format("{}.{}", info->test_suite_name(), info->name()) : "no_test";
+  const fs::path dir = fs::temp_directory_path() / fmt::format("zoobench_tests_{}", ::getpid()) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+fs::path write_file(const fs::path& path, const std::string& content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+namespace {
+
+std::string dims_text(const TensorSpec& spec) {
+  std::string text = spec.name + ":";
+  for (std::size_t i = 0; i < spec.dims.size(); ++i) text += (i ? "x" : "") + std::to_string(spec.dims[i]);
+  return text;
+}
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+}  // namespace
+
+fs::path make_onnx(const fs::path& out, const std::vector<TensorSpec>& inputs, const std::vector<TensorSpec>& outputs) {
+  std::string command = fmt::format("{} {}/tests/tools/make_onnx.py '{}'", ZOO_BENCH_TEST_PYTHON,
+                                    source_dir().string(), out.string());
+  for (const auto& i : inputs) command += " --input " + dims_text(i);
+  for (const auto& o : outputs) command += " --output " + dims_text(o);
+  const CommandResult result = run_command(command);
+  EXPECT_EQ(result.exit_code, 0) << "generating " << out << " failed (needs python3-onnx):\n" << result.output;
+  return out;
+}
+
+BuiltModel build_model(const std::string& family_name, const std::vector<fs::path>& files,
+                       const std::string& params_yaml, int backend_target) {
+  const Family* family = find_family(family_name);
+  if (family == nullptr || !family->factory) throw std::runtime_error("no implemented family " + family_name);
+  BuiltModel built;
+  built.params = std::make_unique<ModelParams>("test.yaml", YAML::Load(params_yaml));
+  built.model = family->factory(ModelContext{files, *built.params, backend_target_at(backend_target)});
+  return built;
+}
+
+void run_once(Model& model, const cv::Mat& image, const cv::Mat& label_row) {
+  model.preprocess(image, label_row);
+  model.infer();
+  model.postprocess();
+}
+
+CommandResult run_zoo_bench(const std::string& args) {
+  return run_command(fmt::format("'{}' {}", ZOO_BENCH_BINARY, args));
+}
+
+}  // namespace zoobench::test

@@ -1,0 +1,61 @@
+#pragma once
+// Shared test helpers: where the real models and media are, scratch folders, generated ONNX
+// stand-ins, model construction from a YAML snippet, and running the CLI binary.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zoobench/catalog.hpp"
+#include "zoobench/config.hpp"
+#include "zoobench/model.hpp"
+
+namespace zoobench::test {
+
+namespace fs = std::filesystem;
+
+inline fs::path shared_models() { return ZOO_BENCH_TEST_MODELS_DIR; }
+inline fs::path shared_data() { return ZOO_BENCH_TEST_DATA_DIR; }
+inline fs::path source_dir() { return fs::path(ZOO_BENCH_TEST_SOURCE_DIR).parent_path(); }
+
+// A fresh, empty folder for the running test.
+fs::path scratch_dir();
+
+// Writes a text file (creating folders); returns its path.
+fs::path write_file(const fs::path& path, const std::string& content);
+
+struct TensorSpec {
+  std::string name;
+  std::vector<int> dims;
+};
+
+// Generates a stand-in ONNX model with tests/tools/make_onnx.py (python3-onnx). Fails the test when
+// no python3 with the onnx package is found.
+fs::path make_onnx(const fs::path& out, const std::vector<TensorSpec>& inputs, const std::vector<TensorSpec>& outputs);
+
+// Holds the params a Model refers to, and the model.
+struct BuiltModel {
+  std::unique_ptr<ModelParams> params;
+  std::unique_ptr<Model> model;
+  Model* operator->() const { return model.get(); }
+};
+
+// Builds the family `family_name` on CPU from model files and a YAML mapping of Model params.
+BuiltModel build_model(const std::string& family_name, const std::vector<fs::path>& files,
+                       const std::string& params_yaml = "{}", int backend_target = 0);
+
+// Runs preprocess/infer/postprocess once.
+void run_once(Model& model, const cv::Mat& image, const cv::Mat& label_row = cv::Mat());
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs the zoo-bench binary with the given arguments (already shell-quoted where needed).
+CommandResult run_zoo_bench(const std::string& args);
+
+}  // namespace zoobench::test
