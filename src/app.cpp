@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 #include <opencv2/core.hpp>
@@ -11,6 +12,7 @@
 #include "zoobench/build_info.hpp"
 #include "zoobench/catalog.hpp"
 #include "zoobench/config.hpp"
+#include "zoobench/doctor.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/paths.hpp"
 #include "zoobench/report.hpp"
@@ -92,8 +94,35 @@ int exit_code_for(const std::vector<RunRecord>& records) {
   return incomplete ? kExitIncomplete : kExitOk;
 }
 
+std::vector<std::string> cuda_requirement_failures(const std::vector<RunRecord>& records) {
+  std::vector<std::string> failures;
+  for (const auto& r : records) {
+    if (!r.backend_target.is_cuda()) continue;
+    const std::string what = fmt::format("{} {} on {}", r.model, r.file_list, r.backend_target.name);
+    if (r.status == Status::Failed) failures.push_back(fmt::format("{}: failed: {}", what, r.message));
+    else if (r.status == Status::Ok && r.device.fell_back()) failures.push_back(fmt::format("{}: {}", what, r.device.describe()));
+    else if (r.status == Status::Ok && !r.device.checked) failures.push_back(fmt::format("{}: placement not checked", what));
+  }
+  return failures;
+}
+
+int run_doctor_command(const std::string& json_file, std::ostream& out) {
+  const DoctorReport report = run_doctor();
+  print_doctor(report, out);
+  if (!json_file.empty()) {
+    std::ofstream file(json_file);
+    if (!file) throw Error(fmt::format("{}: cannot write the doctor report", json_file));
+    file << doctor_json(report);
+  }
+  return report.cuda_usable() ? kExitOk : kExitNoCuda;
+}
+
 int run_benchmarks(const BenchOptions& options, const std::string& command_line, std::ostream& out,
                    std::ostream& err) {
+  if (options.require_cuda &&
+      std::none_of(options.backend_targets.begin(), options.backend_targets.end(), [](int i) { return i == 1 || i == 2; })) {
+    throw ConfigError("--require-cuda needs a CUDA target: add --backend-target 1, 2 or 1,2");
+  }
   const std::vector<fs::path> config_files = select_configs(options);
   const RunOptions run_options = make_run_options(options);
 
@@ -140,6 +169,11 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     }
   }
   for (auto& reporter : reporters) reporter->finish(records);
+  if (options.require_cuda) {
+    const std::vector<std::string> failures = cuda_requirement_failures(records);
+    for (const auto& f : failures) fmt::print(err, "zoo-bench: --require-cuda: {}\n", f);
+    if (!failures.empty()) return kExitNoCuda;
+  }
   return exit_code_for(records);
 }
 

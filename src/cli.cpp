@@ -28,7 +28,8 @@ constexpr const char* kFooter =
     "  zoo-bench -c configs/face_detection_yunet.yaml --repeat 100 --json yunet.json\n"
     "  zoo-bench --list                         which model files are present\n"
     "Exit codes: 0 all ran; 1 a benchmark failed; 2 usage or config error;\n"
-    "            3 nothing failed but some models were absent or unsupported.";
+    "            3 nothing failed but some models were absent or unsupported;\n"
+    "            4 --require-cuda or doctor: the CUDA target is not really usable.";
 
 void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_flag("--all", o.all, "Run every config in the configs folder, sorted by file name");
@@ -60,6 +61,8 @@ void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_option("--json", o.json_file, "Also write results as JSON to this file");
   app.add_option("--csv", o.csv_file, "Also write results as CSV to this file");
   app.add_option("--markdown", o.markdown_file, "Also write results as a Markdown report to this file");
+  app.add_flag("--require-cuda", o.require_cuda,
+               "CI smoke check: exit 4 if a CUDA target failed or any layer fell back to the CPU");
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -76,6 +79,11 @@ int cli_main(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("zoo-bench {} (OpenCV {})", ZOO_BENCH_VERSION, CV_VERSION));
   BenchOptions options;
   bind_options(app, options);
+  std::string doctor_json;
+  CLI::App* doctor = app.add_subcommand(
+      "doctor", "Check that OpenCV's CUDA target really works here: build facts, GPUs, architecture match, and a "
+                "live probe on CUDA and CUDA FP16 (exit 0 usable, 4 not)");
+  doctor->add_option("--json", doctor_json, "Also write the report as JSON to this file");
 
   try {
     app.parse(argc, argv);
@@ -88,6 +96,7 @@ int cli_main(int argc, char** argv) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_WARNING);
 
   try {
+    if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout);
     if (options.list) return list_configs(options, std::cout, std::cerr);
     if (!options.all && options.configs.empty()) {
       std::cerr << "zoo-bench: error: nothing to run: give --all or --cfg FILE (or --list)\n"

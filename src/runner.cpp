@@ -4,9 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include <opencv2/core/utils/logger.hpp>
 
 #include "zoobench/data.hpp"
 #include "zoobench/error.hpp"
+#include "zoobench/fallback.hpp"
 #include "zoobench/model_file.hpp"
 
 namespace zoobench {
@@ -22,6 +27,17 @@ double elapsed_ms(Clock::time_point from, Clock::time_point to) {
 }
 
 // One pipeline call; appends its stage times to `samples` when given (timed runs), returns the total.
+// Captured OpenCV output: warnings and errors go back to stderr; INFO chatter is dropped.
+void reemit_warnings(const std::string& log) {
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find("[ WARN") != std::string::npos || line.find("[ERROR") != std::string::npos) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
+  }
+}
+
 double run_pipeline(Model& model, const cv::Mat& image, const cv::Mat& label_row, StageSamples* samples) {
   const auto t0 = Clock::now();
   model.preprocess(image, label_row);
@@ -37,6 +53,32 @@ double run_pipeline(Model& model, const cv::Mat& image, const cv::Mat& label_row
     samples->total.push_back(elapsed_ms(t0, t3));
   }
   return elapsed_ms(t0, t3);
+}
+
+// The first call sets the net up: on CUDA targets run it with OpenCV's log captured at INFO level, then
+// read the nets' layer placement, so a CPU fallback is caught and reported rather than timed as "CUDA".
+double first_call_with_evidence(Model& model, const cv::Mat& image, const cv::Mat& label_row,
+                                const BackendTarget& pair, DeviceEvidence& evidence, StageSamples* samples) {
+  if (!pair.is_cuda()) return run_pipeline(model, image, label_row, samples);
+  std::string log;
+  double ms = 0;
+  {
+    OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
+    StderrCapture capture;
+    try {
+      ms = run_pipeline(model, image, label_row, samples);
+    } catch (...) {
+      log = capture.finish();
+      reemit_warnings(log);
+      throw;
+    }
+    log = capture.finish();
+  }
+  reemit_warnings(log);
+  std::string dump;
+  for (auto net : model.nets()) dump += net.dump();
+  evidence = analyse_placement(log, dump, pair);
+  return ms;
 }
 
 Status status_for(ModelError::Kind kind) {
@@ -208,6 +250,7 @@ void Runner::run_variant(const BenchmarkConfig& config, const Family& family, co
 
   const bool detection_metric = config.metric_kind() == "Detection";
   bool first_call = true;
+  DeviceEvidence device_evidence;
   for (const auto& group : inputs) {
     RunRecord record = base;
     record.input_size = group.size;
@@ -219,19 +262,20 @@ void Runner::run_variant(const BenchmarkConfig& config, const Family& family, co
         const int rows = item.labels.empty() ? 1 : item.labels.rows;
         for (int r = 0; r < rows; ++r) {
           const cv::Mat label_row = item.labels.empty() ? cv::Mat() : item.labels.row(r);
-          for (int i = 0; i < record.warmup; ++i) {
-            const double t = run_pipeline(*model, item.image, label_row, nullptr);
-            if (first_call) record.first_call_ms = t;
-            first_call = false;
-          }
-          for (int i = 0; i < record.repeat; ++i) {
-            const double t = run_pipeline(*model, item.image, label_row, &record.samples);
-            if (first_call) record.first_call_ms = t;
-            first_call = false;
+          for (int i = 0; i < record.warmup + record.repeat; ++i) {
+            StageSamples* samples = i < record.warmup ? nullptr : &record.samples;
+            if (first_call) {
+              record.first_call_ms = first_call_with_evidence(*model, item.image, label_row, backend_target,
+                                                              device_evidence, samples);
+              first_call = false;
+            } else {
+              run_pipeline(*model, item.image, label_row, samples);
+            }
           }
         }
       }
       record.result = model->result_summary();
+      record.device = device_evidence;
     } catch (const cv::Exception& e) {
       fail(record, Status::Failed,
            fmt::format("{} on {}: {}", variant.file_list(), backend_target.name, short_cv_message(e)));

@@ -20,4 +20,11 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
 // missing or unsupported.
 int exit_code_for(const std::vector<RunRecord>& records);
 
+// --require-cuda: the CUDA-target records that did not really run on the GPU (failed or fell back),
+// each as a one-line reason; empty when all were fine.
+std::vector<std::string> cuda_requirement_failures(const std::vector<RunRecord>& records);
+
+// `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.
+int run_doctor_command(const std::string& json_file, std::ostream& out);
+
 }  // namespace zoobench

@@ -45,6 +45,12 @@ class Model {
   // The DNN net behind the infer stage, when there is one (device evidence reads it).
   virtual const cv::dnn::Net* net() const { return nullptr; }
 
+  // Every DNN net the family runs (pipelines of several nets override this); handles share the nets.
+  virtual std::vector<cv::dnn::Net> nets() const {
+    const cv::dnn::Net* single = net();
+    return single != nullptr ? std::vector<cv::dnn::Net>{*single} : std::vector<cv::dnn::Net>{};
+  }
+
   // A note for the output when the stages are not separable (high-level OpenCV APIs).
   virtual std::string stage_note() const { return {}; }
 

@@ -18,6 +18,7 @@ struct BenchOptions {
   std::optional<int> repeat;
   bool list = false;
   std::string json_file, csv_file, markdown_file;
+  bool require_cuda = false;              // CUDA-target fallback or failure -> kExitNoCuda
 };
 
 // Splits "a:b:c" into its non-empty parts.

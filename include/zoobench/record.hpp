@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include "zoobench/backend.hpp"
+#include "zoobench/fallback.hpp"
 
 namespace zoobench {
 
@@ -45,6 +46,7 @@ struct RunRecord {
   double first_call_ms = 0;          // the first pipeline call after load (cold start), 0 if none
   std::string result;                // the family's summary of its last result
   std::string note;                  // e.g. stages hidden inside a high-level OpenCV API
+  DeviceEvidence device;             // on CUDA targets: where the layers really ran
 };
 
 }  // namespace zoobench

@@ -26,7 +26,8 @@ class ConsoleReporter final : public Reporter {
   void report(const RunRecord& r) override {
     const std::string where = m_multi_pair ? fmt::format(" on {}", r.backend_target.name) : "";
     if (r.status == Status::Ok) {
-      fmt::print(m_out, "{}{}\n", zoo_row(r), where);
+      const std::string fallback = r.device.fell_back() ? "  " + r.device.describe() : "";
+      fmt::print(m_out, "{}{}{}\n", zoo_row(r), where, fallback);
     } else {
       const std::string what = r.file_list.empty() ? r.model : fmt::format("{} with {}", r.model, r.file_list);
       fmt::print(m_out, "{:<10} {:<10} {:<10} {:<12} {}{}: {}\n", status_name(r.status), "-", "-", "-", what, where,

@@ -43,6 +43,13 @@ nlohmann::json record_json(const RunRecord& r) {
       {"first_call_ms", r.first_call_ms},
       {"result", r.result},
       {"note", r.note},
+      {"device",
+       {{"checked", r.device.checked},
+        {"layers", r.device.layers},
+        {"cpu_fallback", r.device.fell_back()},
+        {"whole_net_on_cpu", r.device.whole_net_on_cpu},
+        {"cpu_layers", r.device.cpu_layers},
+        {"log", r.device.log_lines}}},
       {"stats",
        {{"total", summary_json(r.samples.total)},
         {"preprocess", summary_json(r.samples.preprocess)},
@@ -133,16 +140,17 @@ class CsvReporter final : public FileReporter {
     std::string out =
         "config,model,precision,files,backend_target,target,width,height,n,zoo_mean_ms,median_ms,min_ms,max_ms,"
         "mean_ms,stddev_ms,p90_ms,p99_ms,preprocess_median_ms,infer_median_ms,postprocess_median_ms,"
-        "first_call_ms,load_ms,status,message\n";
+        "first_call_ms,load_ms,cpu_fallback,status,message\n";
     for (const auto& r : records()) {
       const stats::Summary s = stats::summarize(r.samples.total);
       auto opt = [](const std::optional<double>& v) { return v ? fmt::format("{:.4f}", *v) : std::string(); };
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{}\n",
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{:.4f},{:.4f},{:.4f},{:.4f},{:.4f},{},{},{}\n",
                          csv_escape(r.config), csv_escape(r.model), r.precision, csv_escape(r.file_list),
                          r.backend_target.index, r.backend_target.name, r.input_size.width, r.input_size.height, s.n,
                          s.zoo_mean, s.median, s.min, s.max, s.mean, s.stddev, opt(s.p90), opt(s.p99),
                          stats::median(r.samples.preprocess), stats::median(r.samples.infer),
-                         stats::median(r.samples.postprocess), r.first_call_ms, r.load_ms, status_name(r.status),
+                         stats::median(r.samples.postprocess), r.first_call_ms, r.load_ms,
+                         r.device.checked ? (r.device.fell_back() ? "yes" : "no") : "", status_name(r.status),
                          csv_escape(r.message));
     }
     return out;

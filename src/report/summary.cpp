@@ -14,6 +14,15 @@ std::string size_text(const cv::Size& size) { return fmt::format("[{}, {}]", siz
 
 std::string model_text(const RunRecord& r) { return fmt::format("{} {}", r.model, r.file_list); }
 
+// Where the layers ran, for CUDA targets: "GPU 57/57" or "CPU FALLBACK ...".
+std::string placement_text(const RunRecord& r) {
+  if (!r.device.checked) return r.backend_target.is_cuda() ? "unchecked" : "-";
+  if (r.device.fell_back()) return r.device.whole_net_on_cpu ? "CPU FALLBACK (whole net)"
+                                                             : fmt::format("CPU FALLBACK ({}/{} layers on CPU)",
+                                                                           r.device.cpu_layers.size(), r.device.layers);
+  return fmt::format("GPU {}/{} layers", r.device.layers, r.device.layers);
+}
+
 }  // namespace
 
 std::string format_ms(double ms) { return fmt::format("{:.2f}", ms); }
@@ -27,9 +36,9 @@ std::string zoo_row(const RunRecord& record) {
 Table stage_table(const std::vector<RunRecord>& records) {
   using A = Table::Align;
   Table table({"model", "target", "size", "n", "preprocess", "infer", "postprocess", "total", "min", "p90", "cv",
-               "median 95% CI", "first call", "load"},
+               "median 95% CI", "first call", "load", "placement"},
               {A::Left, A::Left, A::Left, A::Right, A::Right, A::Right, A::Right, A::Right, A::Right, A::Right,
-               A::Right, A::Right, A::Right, A::Right});
+               A::Right, A::Right, A::Right, A::Right, A::Left});
   for (const auto& r : records) {
     if (r.status != Status::Ok) continue;
     const stats::Summary total = stats::summarize(r.samples.total);
@@ -40,7 +49,7 @@ Table stage_table(const std::vector<RunRecord>& records) {
                    format_ms(stats::median(r.samples.preprocess)), format_ms(stats::median(r.samples.infer)),
                    format_ms(stats::median(r.samples.postprocess)), format_ms(total.median), format_ms(total.min),
                    total.p90 ? format_ms(*total.p90) : "-", fmt::format("{:.1f}%", total.cv * 100), ci,
-                   format_ms(r.first_call_ms), r.load_ms > 0 ? format_ms(r.load_ms) : "-"});
+                   format_ms(r.first_call_ms), r.load_ms > 0 ? format_ms(r.load_ms) : "-", placement_text(r)});
   }
   return table;
 }
@@ -48,12 +57,16 @@ Table stage_table(const std::vector<RunRecord>& records) {
 Table comparison_table(const std::vector<RunRecord>& records) {
   // Group the Ok records by (model files, size); columns are the backend/targets present.
   using Key = std::tuple<std::string, std::string, int, int>;
-  std::map<Key, std::map<int, double>> medians;  // key -> pair index -> median total
+  struct Cell {
+    double median = 0;
+    bool fell_back = false;
+  };
+  std::map<Key, std::map<int, Cell>> medians;  // key -> pair index -> median total
   std::map<int, std::string> pair_names;
   for (const auto& r : records) {
     if (r.status != Status::Ok) continue;
-    medians[{r.model, r.file_list, r.input_size.width, r.input_size.height}][r.backend_target.index] =
-        stats::median(r.samples.total);
+    medians[{r.model, r.file_list, r.input_size.width, r.input_size.height}][r.backend_target.index] = {
+        stats::median(r.samples.total), r.device.fell_back()};
     pair_names[r.backend_target.index] = r.backend_target.name;
   }
   std::vector<std::string> headers = {"model", "size"};
@@ -74,10 +87,12 @@ Table comparison_table(const std::vector<RunRecord>& records) {
     const auto cpu = by_pair.find(0);
     for (const auto& [index, name] : pair_names) {
       const auto it = by_pair.find(index);
-      row.push_back(it == by_pair.end() ? "-" : format_ms(it->second));
+      row.push_back(it == by_pair.end() ? "-" : format_ms(it->second.median));
       if (index == 0) continue;
-      if (it == by_pair.end() || cpu == by_pair.end() || it->second <= 0) row.push_back("-");
-      else row.push_back(fmt::format("{:.2f}x", cpu->second / it->second));
+      // A run that fell back to the CPU has no GPU speed-up to report.
+      if (it != by_pair.end() && it->second.fell_back) row.push_back("CPU FALLBACK");
+      else if (it == by_pair.end() || cpu == by_pair.end() || it->second.median <= 0) row.push_back("-");
+      else row.push_back(fmt::format("{:.2f}x", cpu->second.median / it->second.median));
     }
     table.add_row(std::move(row));
   }

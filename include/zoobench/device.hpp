@@ -1,0 +1,61 @@
+#pragma once
+// OpenCV build facts (CUDA, cuDNN, compiled GPU architectures), the CUDA devices present, and the
+// verdict whether this OpenCV's CUDA kernels can run on each device.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zoobench {
+
+// An SM architecture as OpenCV's build information writes it: "90" = 9.0, "120" = 12.0.
+struct GpuArch {
+  int major = 0;
+  int minor = 0;
+  bool operator==(const GpuArch& o) const { return major == o.major && minor == o.minor; }
+  std::string text() const;  // "9.0"
+};
+
+struct OpenCVBuildFacts {
+  std::string version;             // CV_VERSION of the library in use
+  std::string configuration;       // "Release", from the build information, or ""
+  bool cuda = false;               // "NVIDIA CUDA: YES"
+  std::string cuda_version;        // "13.0"
+  std::string cuda_features;       // "CUFFT CUBLAS FAST_MATH"
+  std::vector<GpuArch> arch_bin;   // "NVIDIA GPU arch:"
+  std::vector<GpuArch> arch_ptx;   // "NVIDIA PTX archs:"
+  bool cudnn = false;              // "cuDNN: YES"
+  std::string cudnn_version;       // "9.14.0"
+  bool dnn_cuda_backend = false;   // cv::dnn lists DNN_BACKEND_CUDA targets
+};
+
+// Parses cv::getBuildInformation() text.
+OpenCVBuildFacts parse_build_information(const std::string& text);
+
+// Facts about the OpenCV this process uses.
+OpenCVBuildFacts current_build_facts();
+
+struct CudaDevice {
+  int index = 0;
+  std::string name;
+  GpuArch compute_capability;
+  std::size_t total_memory = 0;  // bytes
+  std::size_t free_memory = 0;   // bytes
+  bool opencv_compatible = false;  // cv::cuda::DeviceInfo::isCompatible()
+};
+
+// The CUDA devices OpenCV sees (empty without CUDA support or without a device); never throws.
+std::vector<CudaDevice> cuda_devices();
+
+// The CUDA driver's version ("13.0"), through libcuda at run time; nullopt when there is no driver.
+std::optional<std::string> cuda_driver_version();
+
+struct ArchVerdict {
+  bool runnable = false;
+  std::string reason;  // e.g. "sm_90 binary present", "PTX 8.0 can be JIT-compiled for 9.0"
+};
+
+// Whether kernels built for `bin` (cubins) and `ptx` run on a device of `device` capability: a cubin runs
+// on the same major version with an equal or higher minor; PTX is JIT-compiled for any newer device.
+ArchVerdict arch_verdict(const GpuArch& device, const std::vector<GpuArch>& bin, const std::vector<GpuArch>& ptx);
+
+}  // namespace zoobench

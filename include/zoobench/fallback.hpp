@@ -1,0 +1,75 @@
+#pragma once
+// Evidence of where a net really ran. OpenCV falls back to the CPU quietly: the whole net ("DNN module
+// was not built with CUDA backend; switching to CPU", a WARNING) or single layers ("CUDA backend will
+// fallback to the CPU implementation for the layer ...", INFO only). We read both signals: OpenCV's log
+// lines, captured while the net is set up, and Net::dump(), which labels every layer with the
+// backend/target it was given ("CUDA/CUDA_FP16", "OCV/CPU").
+#include <string>
+#include <vector>
+
+#include <opencv2/dnn.hpp>
+
+#include "zoobench/backend.hpp"
+
+namespace zoobench {
+
+// Captures everything written to the process's stderr (file descriptor 2, where OpenCV's logger
+// writes) between construction and finish(); restores stderr on destruction in any case.
+class StderrCapture {
+ public:
+  StderrCapture();
+  ~StderrCapture();
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+
+  // Restores stderr and returns what was written meanwhile.
+  std::string finish();
+
+ private:
+  int m_saved_fd = -1;
+  int m_capture_fd = -1;
+  bool m_finished = false;
+};
+
+// Sets OpenCV's log level for a scope (INFO is needed to see per-layer fallback).
+class OpenCVLogLevel {
+ public:
+  explicit OpenCVLogLevel(int level);
+  ~OpenCVLogLevel();
+  OpenCVLogLevel(const OpenCVLogLevel&) = delete;
+  OpenCVLogLevel& operator=(const OpenCVLogLevel&) = delete;
+
+ private:
+  int m_previous;
+};
+
+struct LayerPlacement {
+  std::string layer;    // layer name
+  std::string backend;  // "CUDA", "OCV", ...
+  std::string target;   // "CUDA", "CUDA_FP16", "CPU", ...
+};
+
+// Layers and their backend/target labels from Net::dump() text.
+std::vector<LayerPlacement> parse_net_dump(const std::string& dump);
+
+struct DeviceEvidence {
+  bool checked = false;                 // true when the target was a CUDA one and evidence was read
+  int layers = 0;                       // layers in Net::dump()
+  std::vector<std::string> cpu_layers;  // layers OpenCV placed on the CPU although CUDA was asked for
+  bool whole_net_on_cpu = false;        // every layer on the CPU, or OpenCV said "switching to CPU"
+  std::vector<std::string> log_lines;   // OpenCV log lines about backends/fallback, as captured
+
+  bool fell_back() const { return whole_net_on_cpu || !cpu_layers.empty(); }
+  // "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend)" or
+  // "CPU FALLBACK: 2/57 layers on CPU: a, b" or "" when none.
+  std::string describe() const;
+};
+
+// Combines the captured log text and the net's dump into evidence for the requested pair.
+DeviceEvidence analyse_placement(const std::string& captured_log, const std::string& net_dump,
+                                 const BackendTarget& requested);
+
+// Lines of the captured log that are about backend choice or fallback (to keep in reports).
+std::vector<std::string> relevant_log_lines(const std::string& captured_log);
+
+}  // namespace zoobench
