@@ -1,0 +1,192 @@
+// End-to-end tests of the zoo-bench binary: exit codes, failure rows, file outputs, real models.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+#include "zoobench/device.hpp"
+
+namespace zoobench {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_zoo_bench;
+using test::write_file;
+
+struct Workspace {
+  fs::path root, configs, models, data;
+};
+
+// A configs/models/data tree: the real YuNet 2023mar and YOLOX-Nano files, plus face and object images.
+Workspace make_workspace() {
+  Workspace w;
+  w.root = test::scratch_dir();
+  w.configs = w.root / "configs";
+  w.models = w.root / "models";
+  w.data = w.root / "data";
+  fs::create_directories(w.configs);
+  for (const char* name : {"face_detection_yunet.yaml", "object_detection_yolox.yaml"}) {
+    fs::copy_file(test::source_dir() / "configs" / name, w.configs / name);
+  }
+  fs::create_directories(w.models / "face_detection_yunet");
+  fs::create_directories(w.models / "object_detection_yolox");
+  fs::copy_file(test::shared_models() / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx",
+                w.models / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx");
+  fs::copy_file(test::shared_models() / "object_detection_yolox" / "yolox_nano.onnx",
+                w.models / "object_detection_yolox" / "yolox_nano.onnx");
+  fs::create_directories(w.data / "face_detection");
+  fs::create_directories(w.data / "object_detection");
+  fs::copy_file(test::shared_data() / "images" / "lena.jpg", w.data / "face_detection" / "lena.jpg");
+  fs::copy_file(test::shared_data() / "images" / "bus.jpg", w.data / "object_detection" / "bus.jpg");
+  return w;
+}
+
+std::string dirs(const Workspace& w) {
+  return "--configs-dir '" + w.configs.string() + "' --models-dir '" + w.models.string() + "' --data-dir '" +
+         w.data.string() + "'";
+}
+
+bool have_real_models() {
+  return fs::exists(test::shared_models() / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx") &&
+         fs::exists(test::shared_models() / "object_detection_yolox" / "yolox_nano.onnx");
+}
+
+TEST(Cli, UnknownFlagPrintsUsageAndExits2) {
+  const auto r = run_zoo_bench("--no-such-flag");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--no-such-flag"), std::string::npos) << r.output;
+}
+
+TEST(Cli, NothingToRunIsAUsageError) {
+  const auto r = run_zoo_bench("");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("give --all or --cfg"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BackendTargetOutOfRangeIsRejected) {
+  EXPECT_EQ(run_zoo_bench("--all --backend-target 7").exit_code, 2);
+}
+
+TEST(Cli, RequireCudaNeedsACudaTarget) {
+  const auto r = run_zoo_bench("--all --backend-target 0 --require-cuda");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--require-cuda needs a CUDA target"), std::string::npos) << r.output;
+}
+
+TEST(Cli, RealYuNetAndYoloxNanoRunEndToEnd) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found under " << test::shared_models();
+  const Workspace w = make_workspace();
+  const fs::path json = w.root / "out.json";
+  const fs::path csv = w.root / "out.csv";
+  const auto r = run_zoo_bench("--all " + dirs(w) + " --warmup 1 --repeat 4 --json '" + json.string() + "' --csv '" +
+                               csv.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // The zoo's row layout: mean, median, min, [w, h], model with ['file'].
+  EXPECT_NE(r.output.find("[160, 120]   YuNet with ['face_detection_yunet_2023mar.onnx']"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("[640, 640]   YoloX with ['yolox_nano.onnx']"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Per-stage medians"), std::string::npos);
+
+  std::ifstream in(json);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["records"].size(), 2u);
+  for (const auto& record : j["records"]) {
+    EXPECT_EQ(record["status"], "ok");
+    EXPECT_EQ(record["stats"]["total"]["n"], 4);  // 1 image x 4 repeats; warm-up not counted
+    EXPECT_EQ(record["samples_ms"]["infer"].size(), 4u);
+    EXPECT_GT(record["stats"]["infer"]["median"].get<double>(), 0.0);
+  }
+  EXPECT_NE(j["records"][0]["result"].get<std::string>().find("1 faces"), std::string::npos) << j["records"][0]["result"];
+  std::ifstream csv_in(csv);
+  std::string header;
+  std::getline(csv_in, header);
+  EXPECT_EQ(header.rfind("config,model,precision,files,", 0), 0u);
+}
+
+TEST(Cli, EachBadModelFileGetsItsOwnFailedRowAndTheRunContinues) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found";
+  const Workspace w = make_workspace();
+  // A Git LFS pointer and a corrupt file beside the good YuNet; MobileNet's config with no models at all.
+  write_file(w.models / "face_detection_yunet" / "face_detection_yunet_2023mar_int8.onnx",
+             "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 100416\n");
+  write_file(w.models / "face_detection_yunet" / "face_detection_yunet_2023mar_int8bq.onnx", "\x08\x07garbage");
+  fs::copy_file(test::source_dir() / "configs" / "image_classification_mobilenet.yaml",
+                w.configs / "image_classification_mobilenet.yaml");
+  const auto r = run_zoo_bench("--all " + dirs(w) + " --warmup 0 --repeat 1");
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // something failed
+  EXPECT_NE(r.output.find("YuNet with ['face_detection_yunet_2023mar.onnx']"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("is a Git LFS pointer, not the model: run 'git lfs install && git lfs pull'"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("face_detection_yunet_2023mar_int8bq.onnx: not a valid ONNX model"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("missing    -"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fetch_models.sh --only image_classification_mobilenet"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("YoloX with ['yolox_nano.onnx']"), std::string::npos) << "later configs still ran";
+}
+
+TEST(Cli, AbsentModelsOnlyGiveExit3) {
+  const Workspace w = make_workspace();
+  fs::remove_all(w.models / "object_detection_yolox");
+  fs::remove(w.configs / "face_detection_yunet.yaml");
+  const auto r = run_zoo_bench("--all " + dirs(w) + " --warmup 0 --repeat 1");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("no model files in"), std::string::npos) << r.output;
+}
+
+TEST(Cli, MissingImageIsAFailedRowNamingTheFile) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found";
+  const Workspace w = make_workspace();
+  write_file(w.configs / "face_detection_yunet.yaml", R"(Benchmark:
+  type: Detection
+  data: {path: data/face_detection, files: [lena.jpg, not_there.jpg], sizes: [[160, 120]]}
+  metric: {warmup: 0, repeat: 1}
+Model: {name: YuNet}
+)");
+  const auto r = run_zoo_bench("--all " + dirs(w));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("not_there.jpg' is missing or unreadable"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("YoloX with ['yolox_nano.onnx']"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BrokenConfigNamedWithCfgIsAUsageErrorWithFileKeyAndLine) {
+  const fs::path cfg = write_file(test::scratch_dir() / "broken.yaml",
+                                  "Benchmark:\n  data: {path: x}\n  metric:\n    warmup: lots\nModel: {name: YuNet}\n");
+  const auto r = run_zoo_bench("-c '" + cfg.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("broken.yaml:4: key 'Benchmark.metric.warmup' must be an integer, got 'lots'"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(Cli, ListShowsPresentAndAbsentFiles) {
+  const Workspace w = make_workspace();
+  fs::copy_file(test::source_dir() / "configs" / "image_classification_ppresnet.yaml",
+                w.configs / "image_classification_ppresnet.yaml");
+  const auto r = run_zoo_bench("--list " + dirs(w));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  auto line_with = [&](const std::string& needle) {
+    const auto pos = r.output.find(needle);
+    if (pos == std::string::npos) return std::string();
+    const auto start = r.output.rfind('\n', pos) + 1;
+    return r.output.substr(start, r.output.find('\n', pos) - start);
+  };
+  const std::string yunet = line_with("face_detection_yunet/face_detection_yunet_2023mar.onnx");
+  EXPECT_NE(yunet.find("present"), std::string::npos) << r.output;
+  const std::string resnet = line_with("image_classification_ppresnet/image_classification_ppresnet50_2022jan.onnx");
+  EXPECT_NE(resnet.find("absent"), std::string::npos) << r.output;
+}
+
+TEST(Cli, RequireCudaFailsWhenCudaIsNotReallyUsed) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found";
+  if (current_build_facts().cuda) GTEST_SKIP() << "this OpenCV has CUDA; the GPU machine's runs are recorded instead";
+  const Workspace w = make_workspace();
+  const auto r = run_zoo_bench("-c '" + (w.configs / "face_detection_yunet.yaml").string() + "' " + dirs(w) +
+                               " --backend-target 0,1 --warmup 0 --repeat 1 --require-cuda");
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_NE(r.output.find("on CUDA  CPU FALLBACK: whole net on CPU"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--require-cuda: YuNet"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("CPU FALLBACK"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zoobench
