@@ -4,8 +4,8 @@
 set -euo pipefail
 
 TASKS=(
-  face_detection face_recognition facial_expression_recognition text image_classification
-  human_segmentation qrcode object_tracking person_reid palm_detection license_plate_detection
+  face_detection face_recognition facial_expression_recognition/fer_evaluation text image_classification
+  human_segmentation qrcode object_tracking person_reid palm_detection_20230125 license_plate_detection
   object_detection person_detection
 )
 
