@@ -6,6 +6,7 @@
 #include <map>
 
 #include "zoobench/models/classification.hpp"
+#include "zoobench/models/lpd_yunet.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/yunet.hpp"
 
@@ -57,8 +58,8 @@ const std::vector<Family>& families() {
          {"image_classification_mobilenetv1_2022apr.onnx", "image_classification_mobilenetv2_2022apr.onnx"}},
         {"PPResNet", "image_classification_ppresnet", "image classification", Grouping::PerFile,
          classification::create, {"image_classification_ppresnet50_2022jan.onnx"}},
-        {"LPD_YuNet", "license_plate_detection_yunet", "license plate detection", Grouping::PerFile, nullptr,
-         {"license_plate_detection_lpd_yunet_2023mar.onnx"}},
+        {"LPD_YuNet", "license_plate_detection_yunet", "license plate detection", Grouping::PerFile,
+         lpd_yunet::create, {"license_plate_detection_lpd_yunet_2023mar.onnx"}},
         {"NanoDet", "object_detection_nanodet", "object detection", Grouping::PerFile, nullptr,
          {"object_detection_nanodet_2022nov.onnx"}},
         {"YoloX", "object_detection_yolox", "object detection", Grouping::PerFile, yolox::create,
