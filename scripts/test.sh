@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: scripts/test.sh [--no-deps] [--build-dir DIR] [--build-only] [CMAKE_ARGS...]
+Usage: scripts/test.sh [--no-deps] [--build-dir DIR] [--build-only] [--opencv-4.10] [CMAKE_ARGS...]
 
 Installs the missing Debian/Ubuntu packages (scripts/install_deps.sh), configures with
   cmake -S . -B DIR -G Ninja -DCMAKE_BUILD_TYPE=Release CMAKE_ARGS...
@@ -14,6 +14,11 @@ Exits non-zero if any step or any test fails, or if no test is found.
   --no-deps         skip scripts/install_deps.sh (same as ZOO_BENCH_SKIP_DEPS=1)
   --build-dir DIR   build folder (default: build/ in the repository)
   --build-only      build only the zoo-bench program and run no tests (used by scripts/run_cpu.sh)
+  --opencv-4.10     test against the project's own CPU-only OpenCV 4.10 instead of the system's:
+                    built once with scripts/build_opencv_cuda.sh --cpu-only (about 12 minutes on
+                    2 cores) and cached in $ZOO_BENCH_CACHE (default ~/.cache/zoo-bench); the build
+                    folder defaults to build-opencv-4.10/. OpenCV 4.10 imports models 4.6 cannot
+                    (VitTrack, PP-OCR), so their end-to-end tests run here.
   CMAKE_ARGS        passed to the cmake configure step, e.g. -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
   --help            show this help
 EOF
@@ -25,6 +30,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 build_dir=$root/build
 build_only=0
+opencv_410=0
+build_dir_set=0
 skip_deps=${ZOO_BENCH_SKIP_DEPS:-0}
 cmake_args=()
 while [[ $# -gt 0 ]]; do
@@ -32,8 +39,9 @@ while [[ $# -gt 0 ]]; do
     --no-deps) skip_deps=1 ;;
     --build-dir)
       [[ $# -ge 2 && -n "$2" ]] || die "--build-dir needs a folder, e.g. --build-dir build-cuda"
-      build_dir=$2; shift ;;
-    --build-dir=*) build_dir=${1#--build-dir=}; [[ -n "$build_dir" ]] || die "--build-dir= needs a folder" ;;
+      build_dir=$2; build_dir_set=1; shift ;;
+    --build-dir=*) build_dir=${1#--build-dir=}; build_dir_set=1; [[ -n "$build_dir" ]] || die "--build-dir= needs a folder" ;;
+    --opencv-4.10) opencv_410=1 ;;
     --build-only) build_only=1 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; cmake_args+=("$@"); break ;;
@@ -48,6 +56,21 @@ cd "$root"
 
 if [[ "$skip_deps" != 1 ]]; then
   "$root/scripts/install_deps.sh"
+fi
+
+if [[ $opencv_410 -eq 1 ]]; then
+  cache=${ZOO_BENCH_CACHE:-$HOME/.cache/zoo-bench}
+  prefix=$cache/opencv-4.10-cpu
+  [[ $build_dir_set -eq 1 ]] || build_dir=$root/build-opencv-4.10
+  if [[ ! -f $prefix/lib/cmake/opencv4/OpenCVConfig.cmake ]]; then
+    echo "test.sh: building the CPU-only OpenCV 4.10 into $prefix (once; later runs reuse it)"
+    deps=()
+    [[ $(id -u) -eq 0 && "$skip_deps" != 1 ]] && deps=(--install-deps)
+    "$root/scripts/build_opencv_cuda.sh" --cpu-only --prefix "$prefix" --build-dir "$cache/build/opencv-4.10-cpu" \
+      --download-dir "$cache/downloads" "${deps[@]}" ||
+      die "building OpenCV 4.10 failed (see above); scripts/build_opencv_cuda.sh --help lists the options"
+  fi
+  cmake_args=(-DOpenCV_DIR="$prefix/lib/cmake/opencv4" "${cmake_args[@]}")
 fi
 
 for tool in cmake ninja; do
