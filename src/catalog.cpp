@@ -7,6 +7,7 @@
 
 #include "zoobench/models/classification.hpp"
 #include "zoobench/models/lpd_yunet.hpp"
+#include "zoobench/models/nanodet.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/yunet.hpp"
 
@@ -60,7 +61,7 @@ const std::vector<Family>& families() {
          classification::create, {"image_classification_ppresnet50_2022jan.onnx"}},
         {"LPD_YuNet", "license_plate_detection_yunet", "license plate detection", Grouping::PerFile,
          lpd_yunet::create, {"license_plate_detection_lpd_yunet_2023mar.onnx"}},
-        {"NanoDet", "object_detection_nanodet", "object detection", Grouping::PerFile, nullptr,
+        {"NanoDet", "object_detection_nanodet", "object detection", Grouping::PerFile, nanodet::create,
          {"object_detection_nanodet_2022nov.onnx"}},
         {"YoloX", "object_detection_yolox", "object detection", Grouping::PerFile, yolox::create,
          {"object_detection_yolox_2022nov.onnx"}},
