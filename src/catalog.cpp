@@ -7,6 +7,8 @@
 
 #include "zoobench/models/classification.hpp"
 #include "zoobench/models/lpd_yunet.hpp"
+#include "zoobench/models/mp_palmdet.hpp"
+#include "zoobench/models/mp_persondet.hpp"
 #include "zoobench/models/nanodet.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/yunet.hpp"
@@ -67,9 +69,9 @@ const std::vector<Family>& families() {
          {"object_detection_yolox_2022nov.onnx"}},
         {"VitTrack", "object_tracking_vittrack", "object tracking", Grouping::PerFile, nullptr,
          {"object_tracking_vittrack_2023sep.onnx"}},
-        {"MPPalmDet", "palm_detection_mediapipe", "palm detection", Grouping::PerFile, nullptr,
+        {"MPPalmDet", "palm_detection_mediapipe", "palm detection", Grouping::PerFile, mp_palmdet::create,
          {"palm_detection_mediapipe_2023feb.onnx"}},
-        {"MPPersonDet", "person_detection_mediapipe", "person detection", Grouping::PerFile, nullptr,
+        {"MPPersonDet", "person_detection_mediapipe", "person detection", Grouping::PerFile, mp_persondet::create,
          {"person_detection_mediapipe_2023mar.onnx"}},
         {"YoutuReID", "person_reid_youtureid", "person re-identification", Grouping::PerFile, nullptr,
          {"person_reid_youtu_2021nov.onnx"}},
