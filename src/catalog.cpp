@@ -7,6 +7,7 @@
 
 #include "zoobench/models/classification.hpp"
 #include "zoobench/models/lpd_yunet.hpp"
+#include "zoobench/models/mp_handpose.hpp"
 #include "zoobench/models/mp_palmdet.hpp"
 #include "zoobench/models/mp_persondet.hpp"
 #include "zoobench/models/nanodet.hpp"
@@ -52,7 +53,7 @@ const std::vector<Family>& families() {
          {"face_recognition_sface_2021dec.onnx"}},
         {"FacialExpressionRecog", "facial_expression_recognition", "facial expression recognition",
          Grouping::PerFile, nullptr, {"facial_expression_recognition_mobilefacenet_2022july.onnx"}},
-        {"MPHandPose", "handpose_estimation_mediapipe", "hand pose estimation", Grouping::PerFile, nullptr,
+        {"MPHandPose", "handpose_estimation_mediapipe", "hand pose estimation", Grouping::PerFile, mp_handpose::create,
          {"handpose_estimation_mediapipe_2023feb.onnx"}},
         {"PPHumanSeg", "human_segmentation_pphumanseg", "human segmentation", Grouping::PerFile, nullptr,
          {"human_segmentation_pphumanseg_2023mar.onnx"}},
