@@ -10,6 +10,7 @@
 #include "zoobench/models/mp_handpose.hpp"
 #include "zoobench/models/mp_palmdet.hpp"
 #include "zoobench/models/mp_persondet.hpp"
+#include "zoobench/models/mp_pose.hpp"
 #include "zoobench/models/nanodet.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/yunet.hpp"
@@ -76,7 +77,7 @@ const std::vector<Family>& families() {
          {"person_detection_mediapipe_2023mar.onnx"}},
         {"YoutuReID", "person_reid_youtureid", "person re-identification", Grouping::PerFile, nullptr,
          {"person_reid_youtu_2021nov.onnx"}},
-        {"MPPose", "pose_estimation_mediapipe", "pose estimation", Grouping::PerFile, nullptr,
+        {"MPPose", "pose_estimation_mediapipe", "pose estimation", Grouping::PerFile, mp_pose::create,
          {"pose_estimation_mediapipe_2023mar.onnx"}},
         {"WeChatQRCode", "qrcode_wechatqrcode", "QR code detection and decoding", Grouping::CaffeSet, nullptr,
          {"detect_2021nov.prototxt", "detect_2021nov.caffemodel", "sr_2021nov.prototxt", "sr_2021nov.caffemodel"}},
