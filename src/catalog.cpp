@@ -6,12 +6,14 @@
 #include <map>
 
 #include "zoobench/models/classification.hpp"
+#include "zoobench/models/facial_expression.hpp"
 #include "zoobench/models/lpd_yunet.hpp"
 #include "zoobench/models/mp_handpose.hpp"
 #include "zoobench/models/mp_palmdet.hpp"
 #include "zoobench/models/mp_persondet.hpp"
 #include "zoobench/models/mp_pose.hpp"
 #include "zoobench/models/nanodet.hpp"
+#include "zoobench/models/sface.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/yunet.hpp"
 
@@ -50,10 +52,10 @@ const std::vector<Family>& families() {
     std::vector<Family> f = {
         {"YuNet", "face_detection_yunet", "face detection", Grouping::PerFile, yunet::create,
          {"face_detection_yunet_2023mar.onnx"}},
-        {"SFace", "face_recognition_sface", "face recognition", Grouping::PerFile, nullptr,
+        {"SFace", "face_recognition_sface", "face recognition", Grouping::PerFile, sface::create,
          {"face_recognition_sface_2021dec.onnx"}},
         {"FacialExpressionRecog", "facial_expression_recognition", "facial expression recognition",
-         Grouping::PerFile, nullptr, {"facial_expression_recognition_mobilefacenet_2022july.onnx"}},
+         Grouping::PerFile, fer::create, {"facial_expression_recognition_mobilefacenet_2022july.onnx"}},
         {"MPHandPose", "handpose_estimation_mediapipe", "hand pose estimation", Grouping::PerFile, mp_handpose::create,
          {"handpose_estimation_mediapipe_2023feb.onnx"}},
         {"PPHumanSeg", "human_segmentation_pphumanseg", "human segmentation", Grouping::PerFile, nullptr,
