@@ -13,6 +13,7 @@
 #include "zoobench/models/mp_persondet.hpp"
 #include "zoobench/models/mp_pose.hpp"
 #include "zoobench/models/nanodet.hpp"
+#include "zoobench/models/pphumanseg.hpp"
 #include "zoobench/models/sface.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/yunet.hpp"
@@ -58,7 +59,7 @@ const std::vector<Family>& families() {
          Grouping::PerFile, fer::create, {"facial_expression_recognition_mobilefacenet_2022july.onnx"}},
         {"MPHandPose", "handpose_estimation_mediapipe", "hand pose estimation", Grouping::PerFile, mp_handpose::create,
          {"handpose_estimation_mediapipe_2023feb.onnx"}},
-        {"PPHumanSeg", "human_segmentation_pphumanseg", "human segmentation", Grouping::PerFile, nullptr,
+        {"PPHumanSeg", "human_segmentation_pphumanseg", "human segmentation", Grouping::PerFile, pphumanseg::create,
          {"human_segmentation_pphumanseg_2023mar.onnx"}},
         {"MobileNet", "image_classification_mobilenet", "image classification", Grouping::PerFile,
          classification::create,
