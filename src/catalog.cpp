@@ -16,6 +16,7 @@
 #include "zoobench/models/pphumanseg.hpp"
 #include "zoobench/models/sface.hpp"
 #include "zoobench/models/yolox.hpp"
+#include "zoobench/models/youtureid.hpp"
 #include "zoobench/models/yunet.hpp"
 
 namespace zoobench {
@@ -78,7 +79,7 @@ const std::vector<Family>& families() {
          {"palm_detection_mediapipe_2023feb.onnx"}},
         {"MPPersonDet", "person_detection_mediapipe", "person detection", Grouping::PerFile, mp_persondet::create,
          {"person_detection_mediapipe_2023mar.onnx"}},
-        {"YoutuReID", "person_reid_youtureid", "person re-identification", Grouping::PerFile, nullptr,
+        {"YoutuReID", "person_reid_youtureid", "person re-identification", Grouping::PerFile, youtureid::create,
          {"person_reid_youtu_2021nov.onnx"}},
         {"MPPose", "pose_estimation_mediapipe", "pose estimation", Grouping::PerFile, mp_pose::create,
          {"pose_estimation_mediapipe_2023mar.onnx"}},
