@@ -15,6 +15,7 @@
 #include "zoobench/models/nanodet.hpp"
 #include "zoobench/models/pphumanseg.hpp"
 #include "zoobench/models/sface.hpp"
+#include "zoobench/models/wechat_qrcode.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/youtureid.hpp"
 #include "zoobench/models/yunet.hpp"
@@ -83,7 +84,7 @@ const std::vector<Family>& families() {
          {"person_reid_youtu_2021nov.onnx"}},
         {"MPPose", "pose_estimation_mediapipe", "pose estimation", Grouping::PerFile, mp_pose::create,
          {"pose_estimation_mediapipe_2023mar.onnx"}},
-        {"WeChatQRCode", "qrcode_wechatqrcode", "QR code detection and decoding", Grouping::CaffeSet, nullptr,
+        {"WeChatQRCode", "qrcode_wechatqrcode", "QR code detection and decoding", Grouping::CaffeSet, wechat::create,
          {"detect_2021nov.prototxt", "detect_2021nov.caffemodel", "sr_2021nov.prototxt", "sr_2021nov.caffemodel"}},
         {"PPOCRDet", "text_detection_ppocr", "text detection", Grouping::PerFile, nullptr,
          {"text_detection_cn_ppocrv3_2023may.onnx", "text_detection_en_ppocrv3_2023may.onnx"}},
