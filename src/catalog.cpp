@@ -6,6 +6,7 @@
 #include <map>
 
 #include "zoobench/models/classification.hpp"
+#include "zoobench/models/crnn.hpp"
 #include "zoobench/models/facial_expression.hpp"
 #include "zoobench/models/lpd_yunet.hpp"
 #include "zoobench/models/mp_handpose.hpp"
@@ -88,7 +89,7 @@ const std::vector<Family>& families() {
          {"detect_2021nov.prototxt", "detect_2021nov.caffemodel", "sr_2021nov.prototxt", "sr_2021nov.caffemodel"}},
         {"PPOCRDet", "text_detection_ppocr", "text detection", Grouping::PerFile, nullptr,
          {"text_detection_cn_ppocrv3_2023may.onnx", "text_detection_en_ppocrv3_2023may.onnx"}},
-        {"CRNN", "text_recognition_crnn", "text recognition", Grouping::PerFile, nullptr,
+        {"CRNN", "text_recognition_crnn", "text recognition", Grouping::PerFile, crnn::create,
          {"text_recognition_CRNN_CH_2021sep.onnx", "text_recognition_CRNN_CN_2021nov.onnx",
           "text_recognition_CRNN_EN_2021sep.onnx"}},
     };
