@@ -199,7 +199,8 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
       table.add_row({name, config.model_name, "-", "-", "-", "unknown family"});
       continue;
     }
-    const std::string implemented = family->factory ? "" : " (family not implemented yet)";
+    const std::string implemented =
+        family->factory || family->tracker_factory ? "" : " (family not implemented yet)";
     const auto variants = discover_variants(*family, models_dir);
     std::set<std::string> found;
     for (const auto& v : variants) {

@@ -7,6 +7,7 @@
 
 #include "zoobench/models/classification.hpp"
 #include "zoobench/models/crnn.hpp"
+#include "zoobench/models/dasiamrpn.hpp"
 #include "zoobench/models/facial_expression.hpp"
 #include "zoobench/models/lpd_yunet.hpp"
 #include "zoobench/models/mp_handpose.hpp"
@@ -17,6 +18,7 @@
 #include "zoobench/models/pphumanseg.hpp"
 #include "zoobench/models/sface.hpp"
 #include "zoobench/models/wechat_qrcode.hpp"
+#include "zoobench/models/vittrack.hpp"
 #include "zoobench/models/yolox.hpp"
 #include "zoobench/models/youtureid.hpp"
 #include "zoobench/models/yunet.hpp"
@@ -76,7 +78,10 @@ const std::vector<Family>& families() {
         {"YoloX", "object_detection_yolox", "object detection", Grouping::PerFile, yolox::create,
          {"object_detection_yolox_2022nov.onnx"}},
         {"VitTrack", "object_tracking_vittrack", "object tracking", Grouping::PerFile, nullptr,
-         {"object_tracking_vittrack_2023sep.onnx"}},
+         {"object_tracking_vittrack_2023sep.onnx"}, vittrack::create},
+        {"DaSiamRPN", "object_tracking_dasiamrpn", "object tracking (OpenCV samples, not in the zoo)",
+         Grouping::OnnxSet, nullptr,
+         {"dasiamrpn_model.onnx", "dasiamrpn_kernel_r1.onnx", "dasiamrpn_kernel_cls1.onnx"}, dasiamrpn::create},
         {"MPPalmDet", "palm_detection_mediapipe", "palm detection", Grouping::PerFile, mp_palmdet::create,
          {"palm_detection_mediapipe_2023feb.onnx"}},
         {"MPPersonDet", "person_detection_mediapipe", "person detection", Grouping::PerFile, mp_persondet::create,

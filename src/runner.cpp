@@ -13,6 +13,7 @@
 #include "zoobench/error.hpp"
 #include "zoobench/fallback.hpp"
 #include "zoobench/model_file.hpp"
+#include "zoobench/tracking_runner.hpp"
 
 namespace zoobench {
 
@@ -168,14 +169,19 @@ void Runner::run(const BenchmarkConfig& config) {
                                    config.model_name, base.config, ZOO_BENCH_VERSION, known));
     return;
   }
-  if (!family->factory) {
-    emit_for_all_pairs(Status::Unsupported,
-                       fmt::format("model family '{}' ({}) is not implemented in zoo-bench {} yet", family->name,
-                                   family->task, ZOO_BENCH_VERSION));
-    return;
-  }
-  if (config.metric_kind() == "Tracking") {
-    emit_for_all_pairs(Status::Unsupported, "the Tracking metric is not implemented in this zoo-bench version");
+  // Tracker families run only under the Tracking metric (src/tracking_runner.cpp), the others only outside it.
+  const bool tracking = config.metric_kind() == "Tracking";
+  if (tracking ? !family->tracker_factory : !family->factory) {
+    std::string message = fmt::format("model family '{}' ({}) is not implemented in zoo-bench {} yet", family->name,
+                                      family->task, ZOO_BENCH_VERSION);
+    if (tracking && family->factory) {
+      message = fmt::format("model family '{}' ({}) is not a tracker, which the Tracking metric needs", family->name,
+                            family->task);
+    } else if (!tracking && family->tracker_factory) {
+      message = fmt::format("model family '{}' ({}) is a tracker: its config needs Benchmark.type Tracking",
+                            family->name, family->task);
+    }
+    emit_for_all_pairs(Status::Unsupported, message);
     return;
   }
 
@@ -186,6 +192,11 @@ void Runner::run(const BenchmarkConfig& config) {
                        fmt::format("no model files in {} (fetch them with scripts/fetch_models.sh --only {}, or "
                                    "point --models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)",
                                    (m_options.models_dir / family->folder).string(), family->folder));
+    return;
+  }
+  if (tracking) {
+    run_tracking(TrackingPlan{&config, family, variants, pairs, base.warmup, m_options.data_dir}, m_on_record,
+                 m_on_warning);
     return;
   }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "zoobench/model.hpp"
+#include "zoobench/tracker.hpp"
 
 namespace zoobench {
 
@@ -32,6 +33,7 @@ struct Family {
   Grouping grouping = Grouping::PerFile;
   ModelFactory factory;                    // empty: known to the zoo, not implemented here yet
   std::vector<std::string> expected_files;  // the zoo's published fp32 file names, for --list
+  TrackerFactory tracker_factory = {};      // tracker families (Tracking configs) instead of `factory`
 };
 
 struct ModelVariant {

@@ -44,6 +44,7 @@ struct RunRecord {
   StageSamples samples;
   double load_ms = 0;                // model construction: read + import + backend/target
   double first_call_ms = 0;          // the first pipeline call after load (cold start), 0 if none
+  std::vector<double> init_ms;       // Tracking: each ROI's Tracker::init, timed apart from the samples
   std::string result;                // the family's summary of its last result
   std::string note;                  // e.g. stages hidden inside a high-level OpenCV API
   DeviceEvidence device;             // on CUDA targets: where the layers really ran

@@ -41,6 +41,7 @@ nlohmann::json record_json(const RunRecord& r) {
       {"message", r.message},
       {"load_ms", r.load_ms},
       {"first_call_ms", r.first_call_ms},
+      {"init_ms", r.init_ms},
       {"result", r.result},
       {"note", r.note},
       {"device",
