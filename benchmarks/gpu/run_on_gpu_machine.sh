@@ -50,10 +50,12 @@ record() {
 
 unpack_and_build() {  # NAME TARBALL [extra cmake args]
   local name=$1 tarball=$2; shift 2
-  mkdir -p "$work/$name"
-  tar -xJf "$tarball" -C "$work/$name"
+  # Installs packed by build_opencv_cuda.sh hold one folder named like their prefix; unpacked under
+  # /tmp/zb they sit where they were built, so any absolute run path in them still resolves.
+  mkdir -p /tmp/zb
+  tar -xJf "$tarball" -C /tmp/zb
   local config
-  config=$(find "$work/$name" -name OpenCVConfig.cmake -path '*opencv4*' | head -n 1)
+  config=$(find "/tmp/zb/$(tar -tJf "$tarball" | head -n 1)" -name OpenCVConfig.cmake -path '*opencv4*' | head -n 1)
   [[ -n $config ]] || die "no OpenCVConfig.cmake in $tarball"
   # DT_RPATH (not RUNPATH) so that OpenCV's own libraries also resolve inside this prefix: the three
   # installs side by side must never mix.
