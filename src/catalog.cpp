@@ -15,6 +15,7 @@
 #include "zoobench/models/mp_persondet.hpp"
 #include "zoobench/models/mp_pose.hpp"
 #include "zoobench/models/nanodet.hpp"
+#include "zoobench/models/ppocr_det.hpp"
 #include "zoobench/models/pphumanseg.hpp"
 #include "zoobench/models/sface.hpp"
 #include "zoobench/models/wechat_qrcode.hpp"
@@ -92,7 +93,7 @@ const std::vector<Family>& families() {
          {"pose_estimation_mediapipe_2023mar.onnx"}},
         {"WeChatQRCode", "qrcode_wechatqrcode", "QR code detection and decoding", Grouping::CaffeSet, wechat::create,
          {"detect_2021nov.prototxt", "detect_2021nov.caffemodel", "sr_2021nov.prototxt", "sr_2021nov.caffemodel"}},
-        {"PPOCRDet", "text_detection_ppocr", "text detection", Grouping::PerFile, nullptr,
+        {"PPOCRDet", "text_detection_ppocr", "text detection", Grouping::PerFile, ppocr_det::create,
          {"text_detection_cn_ppocrv3_2023may.onnx", "text_detection_en_ppocrv3_2023may.onnx"}},
         {"CRNN", "text_recognition_crnn", "text recognition", Grouping::PerFile, crnn::create,
          {"text_recognition_CRNN_CH_2021sep.onnx", "text_recognition_CRNN_CN_2021nov.onnx",
