@@ -16,6 +16,7 @@
 #include "zoobench/models/mp_pose.hpp"
 #include "zoobench/models/nanodet.hpp"
 #include "zoobench/models/ppocr_det.hpp"
+#include "zoobench/models/ppocrv4.hpp"
 #include "zoobench/models/pphumanseg.hpp"
 #include "zoobench/models/sface.hpp"
 #include "zoobench/models/wechat_qrcode.hpp"
@@ -98,6 +99,10 @@ const std::vector<Family>& families() {
         {"CRNN", "text_recognition_crnn", "text recognition", Grouping::PerFile, crnn::create,
          {"text_recognition_CRNN_CH_2021sep.onnx", "text_recognition_CRNN_CN_2021nov.onnx",
           "text_recognition_CRNN_EN_2021sep.onnx"}},
+        // EXTRA, not a zoo family: PaddleOCR PP-OCRv4 detector + angle classifier + recogniser as one variant.
+        {"PPOCRv4", "text_recognition_ppocrv4", "text detection and recognition (PP-OCRv4 pipeline)",
+         Grouping::OnnxSet, ppocrv4::create,
+         {"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx"}},
     };
     std::sort(f.begin(), f.end(), [](const Family& a, const Family& b) { return a.name < b.name; });
     return f;
