@@ -46,6 +46,9 @@ Table stage_table(const std::vector<RunRecord>& records);       // per-stage med
 Table comparison_table(const std::vector<RunRecord>& records);  // each pair's median vs the CPU's, as a ratio
 Table problem_table(const std::vector<RunRecord>& records);     // rows that did not run, with the reason
 
+// "Model ['file']: note" once per model whose records carry a note (stages hidden by an OpenCV API).
+std::vector<std::string> record_notes(const std::vector<RunRecord>& records);
+
 // "5 ok, 1 FAILED, 13 missing, 0 unsupported"
 std::string status_counts(const std::vector<RunRecord>& records);
 

@@ -42,6 +42,7 @@ class ConsoleReporter final : public Reporter {
       fmt::print(m_out, "\nPer-stage medians in ms (total: median of whole pipeline calls; cv = stddev/mean):\n{}",
                  stages.to_text());
     }
+    for (const auto& note : record_notes(records)) fmt::print(m_out, "Note: {}\n", note);
     const Table comparison = comparison_table(records);
     if (!comparison.empty()) {
       fmt::print(m_out, "\nGPU vs CPU (median total ms; speed-up = CPU median / this median):\n{}",

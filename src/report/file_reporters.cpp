@@ -171,6 +171,7 @@ class MarkdownReporter final : public FileReporter {
                                   c.command_line);
     const Table stages = stage_table(records());
     if (!stages.empty()) out += "## Per-stage medians (ms)\n\n" + stages.to_markdown() + "\n";
+    for (const auto& note : record_notes(records())) out += "Note: " + note + "\n\n";
     const Table comparison = comparison_table(records());
     if (!comparison.empty()) out += "## GPU vs CPU (median total ms)\n\n" + comparison.to_markdown() + "\n";
     const Table problems = problem_table(records());

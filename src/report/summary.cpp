@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -107,6 +108,16 @@ Table problem_table(const std::vector<RunRecord>& records) {
                    status_name(r.status), r.message});
   }
   return table;
+}
+
+std::vector<std::string> record_notes(const std::vector<RunRecord>& records) {
+  std::vector<std::string> notes;
+  for (const auto& r : records) {
+    if (r.note.empty() || r.status != Status::Ok) continue;
+    const std::string line = fmt::format("{}: {}", model_text(r), r.note);
+    if (std::find(notes.begin(), notes.end(), line) == notes.end()) notes.push_back(line);
+  }
+  return notes;
 }
 
 std::string status_counts(const std::vector<RunRecord>& records) {
