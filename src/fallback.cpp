@@ -99,11 +99,11 @@ std::string DeviceEvidence::describe() const {
     for (const auto& line : log_lines) {
       const auto pos = line.find("switching to CPU");
       if (pos != std::string::npos) {
-        // "[ WARN:0@0.05] global .../net_impl.cpp (179) setUpNet DNN module was not ...": keep the message.
-        const auto paren = line.rfind(") ", pos);
-        std::string why = paren == std::string::npos ? line : line.substr(paren + 2);
-        const auto space = why.find(' ');
-        if (paren != std::string::npos && space != std::string::npos && space < pos) why.erase(0, space + 1);
+        // Keep the message, without the logger's prefix: OpenCV 4.6 writes "[ WARN:0@0.05] global
+        // ./modules/dnn/src/net_impl.cpp (179) setUpNet MESSAGE", 4.10 "[ WARN:0@0.30] global
+        // net_impl.cpp:178 setUpNet MESSAGE".
+        static const std::regex prefix_re(R"RE(^\[[^\]]*\]\s+\S+\s+\S+(?:\s+\(\d+\))?\s+\w+\s+)RE");
+        const std::string why = std::regex_replace(line, prefix_re, "");
         return fmt::format("CPU FALLBACK: whole net on CPU ({})", why);
       }
     }

@@ -113,6 +113,10 @@ TEST(Fallback, WholeNetSwitchedToCpuIsCaught) {
   const DeviceEvidence e = analyse_placement(log, dump, backend_target_at(1));
   EXPECT_TRUE(e.whole_net_on_cpu);
   EXPECT_EQ(e.describe(), "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend; switching to CPU)");
+  const std::string log410 =
+      "[ WARN:0@0.301] global net_impl.cpp:178 setUpNet DNN module was not built with CUDA backend; switching to CPU\n";
+  EXPECT_EQ(analyse_placement(log410, dump, backend_target_at(2)).describe(),
+            "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend; switching to CPU)");
   // Even with no log line, every layer labelled OCV means the whole net ran on the CPU.
   EXPECT_TRUE(analyse_placement("", dump, backend_target_at(1)).whole_net_on_cpu);
 }
