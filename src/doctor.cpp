@@ -103,7 +103,7 @@ ProbeResult run_probe(const BackendTarget& pair, const cv::Mat& reference) {
   cv::Mat output;
   {
     OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
-    StderrCapture capture;
+    OpenCVLogCapture capture;
     try {
       const auto start = std::chrono::steady_clock::now();
       output = net.forward().clone();

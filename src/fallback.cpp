@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
@@ -15,27 +16,34 @@
 
 namespace zoobench {
 
-StderrCapture::StderrCapture() {
+OpenCVLogCapture::OpenCVLogCapture() {
+  std::fflush(stdout);
   std::fflush(stderr);
-  char path[] = "/tmp/zoo-bench-stderr-XXXXXX";
+  std::cout.flush();
+  char path[] = "/tmp/zoo-bench-log-XXXXXX";
   m_capture_fd = ::mkstemp(path);
   if (m_capture_fd < 0) throw Error("cannot create a temporary file to capture OpenCV's log (is /tmp writable?)");
   ::unlink(path);
-  m_saved_fd = ::dup(STDERR_FILENO);
+  m_saved_stdout = ::dup(STDOUT_FILENO);
+  m_saved_stderr = ::dup(STDERR_FILENO);
+  ::dup2(m_capture_fd, STDOUT_FILENO);
   ::dup2(m_capture_fd, STDERR_FILENO);
 }
 
-StderrCapture::~StderrCapture() {
+OpenCVLogCapture::~OpenCVLogCapture() {
   if (!m_finished) finish();
   if (m_capture_fd >= 0) ::close(m_capture_fd);
 }
 
-std::string StderrCapture::finish() {
+std::string OpenCVLogCapture::finish() {
   if (m_finished) return {};
   m_finished = true;
+  std::fflush(stdout);
   std::fflush(stderr);
-  ::dup2(m_saved_fd, STDERR_FILENO);
-  ::close(m_saved_fd);
+  ::dup2(m_saved_stdout, STDOUT_FILENO);
+  ::dup2(m_saved_stderr, STDERR_FILENO);
+  ::close(m_saved_stdout);
+  ::close(m_saved_stderr);
   std::string text;
   ::lseek(m_capture_fd, 0, SEEK_SET);
   char buffer[4096];
@@ -50,6 +58,10 @@ OpenCVLogLevel::OpenCVLogLevel(int level)
 OpenCVLogLevel::~OpenCVLogLevel() {
   cv::utils::logging::setLogLevel(static_cast<cv::utils::logging::LogLevel>(m_previous));
 }
+
+namespace {
+constexpr const char* kInputLayer = "_input";
+}  // namespace
 
 std::vector<LayerPlacement> parse_net_dump(const std::string& dump) {
   // Each node: "name" [label="...BACKEND/TARGET\n..."]; a fused cluster lists "{a\n... | b\n...}" and
@@ -123,12 +135,14 @@ DeviceEvidence analyse_placement(const std::string& captured_log, const std::str
   evidence.checked = true;
   evidence.log_lines = relevant_log_lines(captured_log);
   const std::vector<LayerPlacement> placements = parse_net_dump(net_dump);
-  evidence.layers = static_cast<int>(placements.size());
+
   int on_cuda = 0;
   for (const auto& p : placements) {
+    if (p.layer == kInputLayer) continue;
     if (p.backend == "CUDA") ++on_cuda;
     else evidence.cpu_layers.push_back(p.layer);
   }
+  evidence.layers = on_cuda + static_cast<int>(evidence.cpu_layers.size());
   const bool said_switching = captured_log.find("switching to CPU") != std::string::npos;
   evidence.whole_net_on_cpu = said_switching || (!placements.empty() && on_cuda == 0);
   if (evidence.whole_net_on_cpu) evidence.cpu_layers.clear();
@@ -138,8 +152,12 @@ DeviceEvidence analyse_placement(const std::string& captured_log, const std::str
   for (auto it = std::sregex_iterator(captured_log.begin(), captured_log.end(), layer_re);
        it != std::sregex_iterator() && !evidence.whole_net_on_cpu; ++it) {
     const std::string name = (*it)[1];
+    // OpenCV names the network's input holder ("_input", __NetInputLayer__) too: it only holds the
+    // host-side input, which every backend copies from, so it is no fallback.
+    if (name == kInputLayer) continue;
     if (std::find(evidence.cpu_layers.begin(), evidence.cpu_layers.end(), name) == evidence.cpu_layers.end()) {
       evidence.cpu_layers.push_back(name);
+      ++evidence.layers;
     }
   }
   return evidence;

@@ -65,7 +65,7 @@ double first_call_with_evidence(Model& model, const cv::Mat& image, const cv::Ma
   double ms = 0;
   {
     OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
-    StderrCapture capture;
+    OpenCVLogCapture capture;
     try {
       ms = run_pipeline(model, image, label_row, samples);
     } catch (...) {
@@ -289,7 +289,10 @@ void Runner::run_variant(const BenchmarkConfig& config, const Family& family, co
       record.device = device_evidence;
     } catch (const cv::Exception& e) {
       fail(record, Status::Failed,
-           fmt::format("{} on {}: {}", variant.file_list(), backend_target.name, short_cv_message(e)));
+           backend_target.is_cuda()
+               ? fmt::format("{} (on {}; `zoo-bench doctor` says what is wrong with the CUDA target)",
+                             short_cv_message(e), backend_target.name)
+               : short_cv_message(e));
       return;  // the net is in an unknown state: later sizes would fail the same way
     } catch (const Error& e) {
       fail(record, Status::Failed, e.what());

@@ -57,7 +57,7 @@ void with_log_capture(std::string* log, Call&& call) {
     return;
   }
   OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
-  StderrCapture capture;
+  OpenCVLogCapture capture;
   try {
     call();
   } catch (...) {

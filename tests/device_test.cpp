@@ -130,18 +130,32 @@ TEST(Fallback, AllLayersOnCudaIsClean) {
   EXPECT_FALSE(analyse_placement("", dump, backend_target_at(0)).checked);  // nothing to check on the CPU
 }
 
-TEST(Fallback, StderrCaptureInterceptsOpenCVLogAndRestoresStderr) {
+TEST(Fallback, LogCaptureInterceptsOpenCVInfoAndWarningsAndRestoresBothStreams) {
   std::string captured;
   {
     OpenCVLogLevel level(cv::utils::logging::LOG_LEVEL_INFO);
-    StderrCapture capture;
+    OpenCVLogCapture capture;
+    // OpenCV writes INFO (per-layer CUDA fallback) to stdout and warnings to stderr.
+    CV_LOG_INFO(NULL, "zoo-bench capture test: CUDA backend will fallback to the CPU implementation for the layer \"x\"");
     CV_LOG_WARNING(NULL, "zoo-bench capture test: switching to CPU");
     std::fprintf(stderr, "plain stderr line\n");
     captured = capture.finish();
   }
+  EXPECT_NE(captured.find("for the layer \"x\""), std::string::npos) << captured;
   EXPECT_NE(captured.find("zoo-bench capture test: switching to CPU"), std::string::npos) << captured;
   EXPECT_NE(captured.find("plain stderr line"), std::string::npos);
-  EXPECT_EQ(relevant_log_lines(captured).size(), 1u);
+  EXPECT_EQ(relevant_log_lines(captured).size(), 2u);
+}
+
+TEST(Fallback, TheInputHolderIsNoFallback) {
+  // OpenCV 4.10 on the H100 logs this for every CUDA net; the net itself ran on the GPU.
+  const std::string log =
+      "[ INFO:0@0.546] global op_cuda.cpp:80 initCUDABackend CUDA backend will fallback to the CPU implementation "
+      "for the layer \"_input\" of type __NetInputLayer__\n";
+  const std::string dump = "\t\"a\" [label=\"a\\nConvolution\\lCUDA/CUDA\\n\"]\n";
+  const DeviceEvidence e = analyse_placement(log, dump, backend_target_at(1));
+  EXPECT_FALSE(e.fell_back()) << e.describe();
+  EXPECT_EQ(e.layers, 1);
 }
 
 ProbeResult passing_probe(int index) {

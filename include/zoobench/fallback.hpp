@@ -13,20 +13,22 @@
 
 namespace zoobench {
 
-// Captures everything written to the process's stderr (file descriptor 2, where OpenCV's logger
-// writes) between construction and finish(); restores stderr on destruction in any case.
-class StderrCapture {
+// Captures everything written to stdout and stderr (file descriptors 1 and 2) between construction
+// and finish(): OpenCV's logger writes INFO lines, such as per-layer CUDA fallback, to stdout and
+// warnings to stderr. Restores both on destruction in any case.
+class OpenCVLogCapture {
  public:
-  StderrCapture();
-  ~StderrCapture();
-  StderrCapture(const StderrCapture&) = delete;
-  StderrCapture& operator=(const StderrCapture&) = delete;
+  OpenCVLogCapture();
+  ~OpenCVLogCapture();
+  OpenCVLogCapture(const OpenCVLogCapture&) = delete;
+  OpenCVLogCapture& operator=(const OpenCVLogCapture&) = delete;
 
-  // Restores stderr and returns what was written meanwhile.
+  // Restores stdout and stderr and returns what was written meanwhile.
   std::string finish();
 
  private:
-  int m_saved_fd = -1;
+  int m_saved_stdout = -1;
+  int m_saved_stderr = -1;
   int m_capture_fd = -1;
   bool m_finished = false;
 };
