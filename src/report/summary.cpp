@@ -21,6 +21,8 @@ std::string placement_text(const RunRecord& r) {
   if (r.device.fell_back()) return r.device.whole_net_on_cpu ? "CPU FALLBACK (whole net)"
                                                              : fmt::format("CPU FALLBACK ({}/{} layers on CPU)",
                                                                            r.device.cpu_layers.size(), r.device.layers);
+  // Trackers hide their net inside an OpenCV API: only the log can be read there.
+  if (r.device.layers == 0) return "no fallback logged (net hidden)";
   return fmt::format("GPU {}/{} layers", r.device.layers, r.device.layers);
 }
 
