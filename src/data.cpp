@@ -18,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct SizeLess {
-  bool operator()(const cv::Size& a, const cv::Size& b) const {
-    return a.width != b.width ? a.width < b.width : a.height < b.height;
-  }
-};
 
 cv::Mat center_crop(const cv::Mat& image, int crop) {
   const int w = std::min(crop, image.cols);
@@ -92,7 +87,7 @@ cv::Mat read_label_file(const fs::path& file) {
   return labels;
 }
 
-std::vector<InputGroup> load_inputs(const BenchmarkConfig& config, const fs::path& data_dir) {
+fs::path require_data_folder(const BenchmarkConfig& config, const fs::path& data_dir) {
   const fs::path folder = resolve_data_path(config.data.path, data_dir);
   if (!fs::is_directory(folder)) {
     throw DataError(fmt::format("{}: data folder '{}' not found (from Benchmark.data.path '{}'); set --data-dir or "
@@ -100,16 +95,26 @@ std::vector<InputGroup> load_inputs(const BenchmarkConfig& config, const fs::pat
                                 "scripts/make_data_root.sh",
                                 config.file.string(), folder.string(), config.data.path));
   }
-  std::vector<fs::path> files;
-  if (config.data.files.empty()) {
-    files = list_images(folder);
-    if (files.empty()) {
-      throw DataError(fmt::format("{}: no images in data folder '{}'; add .jpg/.png files there",
-                                  config.file.string(), folder.string()));
-    }
-  } else {
-    for (const auto& name : config.data.files) files.push_back(folder / name);
+  return folder;
+}
+
+std::vector<fs::path> select_data_entries(const BenchmarkConfig& config, const fs::path& folder,
+                                          const std::function<std::vector<fs::path>(const fs::path&)>& list,
+                                          const std::string& what) {
+  std::vector<fs::path> entries;
+  for (const auto& name : config.data.files) entries.push_back(folder / name);
+  if (!entries.empty()) return entries;
+  entries = list(folder);
+  if (entries.empty()) {
+    throw DataError(fmt::format("{}: no {} in data folder '{}'", config.file.string(), what, folder.string()));
   }
+  return entries;
+}
+
+std::vector<InputGroup> load_inputs(const BenchmarkConfig& config, const fs::path& data_dir) {
+  const fs::path folder = require_data_folder(config, data_dir);
+  const std::vector<fs::path> files =
+      select_data_entries(config, folder, list_images, "images (.jpg, .png, ...)");
 
   const bool classification = config.loader_kind() == "Classification";
   const bool recognition = config.loader_kind() == "Recognition";

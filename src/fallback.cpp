@@ -93,6 +93,16 @@ std::vector<LayerPlacement> parse_net_dump(const std::string& dump) {
   return placements;
 }
 
+void reemit_warnings(const std::string& captured_log) {
+  std::istringstream lines(captured_log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find("[ WARN") != std::string::npos || line.find("[ERROR") != std::string::npos) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
+  }
+}
+
 std::vector<std::string> relevant_log_lines(const std::string& captured_log) {
   std::vector<std::string> lines;
   std::istringstream in(captured_log);

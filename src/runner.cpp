@@ -28,16 +28,6 @@ double elapsed_ms(Clock::time_point from, Clock::time_point to) {
 }
 
 // One pipeline call; appends its stage times to `samples` when given (timed runs), returns the total.
-// Captured OpenCV output: warnings and errors go back to stderr; INFO chatter is dropped.
-void reemit_warnings(const std::string& log) {
-  std::istringstream lines(log);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.find("[ WARN") != std::string::npos || line.find("[ERROR") != std::string::npos) {
-      std::fprintf(stderr, "%s\n", line.c_str());
-    }
-  }
-}
 
 double run_pipeline(Model& model, const cv::Mat& image, const cv::Mat& label_row, StageSamples* samples) {
   const auto t0 = Clock::now();
@@ -82,6 +72,9 @@ double first_call_with_evidence(Model& model, const cv::Mat& image, const cv::Ma
   return ms;
 }
 
+
+}  // namespace
+
 Status status_for(ModelError::Kind kind) {
   switch (kind) {
     case ModelError::Kind::Missing: return Status::Missing;
@@ -89,8 +82,6 @@ Status status_for(ModelError::Kind kind) {
     default: return Status::Failed;
   }
 }
-
-}  // namespace
 
 const char* status_name(Status status) {
   switch (status) {

@@ -10,6 +10,7 @@
 
 #include <opencv2/core/utils/logger.hpp>
 
+#include "zoobench/data.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/fallback.hpp"
 #include "zoobench/model_file.hpp"
@@ -24,30 +25,8 @@ double elapsed_ms(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-struct SizeLess {
-  bool operator()(const cv::Size& a, const cv::Size& b) const {
-    return a.width != b.width ? a.width < b.width : a.height < b.height;
-  }
-};
 
-Status status_for(ModelError::Kind kind) {
-  switch (kind) {
-    case ModelError::Kind::Missing: return Status::Missing;
-    case ModelError::Kind::Unsupported: return Status::Unsupported;
-    default: return Status::Failed;
-  }
-}
 
-// Captured OpenCV output: warnings and errors go back to stderr; INFO chatter is dropped.
-void reemit_warnings(const std::string& log) {
-  std::istringstream lines(log);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.find("[ WARN") != std::string::npos || line.find("[ERROR") != std::string::npos) {
-      std::fprintf(stderr, "%s\n", line.c_str());
-    }
-  }
-}
 
 // Runs `call` with OpenCV's log at INFO level captured into `log` (when given).
 template <typename Call>

@@ -113,23 +113,9 @@ std::vector<cv::Rect> read_roi_file(const fs::path& file) {
 }
 
 std::vector<TrackingInput> load_tracking_inputs(const BenchmarkConfig& config, const fs::path& data_dir) {
-  const fs::path folder = resolve_data_path(config.data.path, data_dir);
-  if (!fs::is_directory(folder)) {
-    throw DataError(fmt::format("{}: data folder '{}' not found (from Benchmark.data.path '{}'); set --data-dir or "
-                                "ZOO_BENCH_DATA_DIR to the zoo's benchmark data root, or build one with "
-                                "scripts/make_data_root.sh",
-                                config.file.string(), folder.string(), config.data.path));
-  }
-  std::vector<fs::path> sources;
-  if (config.data.files.empty()) {
-    sources = list_tracking_sources(folder);
-    if (sources.empty()) {
-      throw DataError(fmt::format("{}: no video (.avi, .mp4, ...) or frame folder in data folder '{}'",
-                                  config.file.string(), folder.string()));
-    }
-  } else {
-    for (const auto& name : config.data.files) sources.push_back(folder / name);
-  }
+  const fs::path folder = require_data_folder(config, data_dir);
+  const std::vector<fs::path> sources =
+      select_data_entries(config, folder, list_tracking_sources, "video (.avi, .mp4, ...) or frame folder");
 
   std::vector<TrackingInput> inputs;
   for (const auto& source : sources) {

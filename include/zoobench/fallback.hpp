@@ -71,6 +71,9 @@ struct DeviceEvidence {
 DeviceEvidence analyse_placement(const std::string& captured_log, const std::string& net_dump,
                                  const BackendTarget& requested);
 
+// Writes the captured log's warning and error lines back to stderr (INFO chatter is dropped).
+void reemit_warnings(const std::string& captured_log);
+
 // Lines of the captured log that are about backend choice or fallback (to keep in reports).
 std::vector<std::string> relevant_log_lines(const std::string& captured_log);
 

@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include "zoobench/backend.hpp"
+#include "zoobench/error.hpp"
 #include "zoobench/fallback.hpp"
 
 namespace zoobench {
@@ -19,6 +20,10 @@ enum class Status {
 };
 
 const char* status_name(Status status);  // "ok", "FAILED", "missing", "unsupported"
+
+// How a model error is reported: absent files are Missing, import/version gates Unsupported, the rest
+// Failed.
+Status status_for(ModelError::Kind kind);
 
 // Per-stage samples in milliseconds, one entry per timed pipeline call; total is measured around the
 // three stages together.

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <opencv2/core.hpp>
 
@@ -32,6 +33,31 @@ class Tracker {
 };
 
 using TrackerFactory = std::function<std::unique_ptr<Tracker>(const ModelContext&)>;
+
+// Adapts an OpenCV high-level tracker with a tracking score (cv::TrackerVit, cv::TrackerDaSiamRPN)
+// to Tracker. `api` names the class for the stage note.
+template <typename CvTracker>
+class OpenCVTracker final : public Tracker {
+ public:
+  OpenCVTracker(cv::Ptr<CvTracker> tracker, std::string api) : m_tracker(std::move(tracker)), m_api(std::move(api)) {}
+
+  void init(const cv::Mat& frame, const cv::Rect& roi) override { m_tracker->init(frame, roi); }
+
+  TrackResult update(const cv::Mat& frame) override {
+    TrackResult result;
+    result.found = m_tracker->update(frame, result.box);
+    result.score = m_tracker->getTrackingScore();
+    return result;
+  }
+
+  std::string stage_note() const override {
+    return m_api + "::update is one OpenCV call: timed as inference (crop, forward and decoding inside)";
+  }
+
+ private:
+  cv::Ptr<CvTracker> m_tracker;
+  std::string m_api;
+};
 
 struct OpenCVVersion {
   int major = 0;

@@ -18,39 +18,22 @@ namespace {
 #if CV_VERSION_MAJOR > 4 || (CV_VERSION_MAJOR == 4 && (CV_VERSION_MINOR > 5 || (CV_VERSION_MINOR == 5 && CV_VERSION_REVISION >= 4)))
 #define ZOO_BENCH_HAS_TRACKER_DASIAMRPN 1
 
-class DaSiamRPN final : public Tracker {
- public:
-  DaSiamRPN(const Files& files, const BackendTarget& pair) {
-    cv::TrackerDaSiamRPN::Params params;
-    params.model = files.model.string();
-    params.kernel_r1 = files.kernel_r1.string();
-    params.kernel_cls1 = files.kernel_cls1.string();
-    params.backend = pair.backend;
-    params.target = pair.target;
-    try {
-      m_tracker = cv::TrackerDaSiamRPN::create(params);  // reads the three nets, applies backend/target
-    } catch (const cv::Exception& e) {
-      throw ModelError(ModelError::Kind::Unsupported,
-                       unsupported_import_message(files.model.parent_path() / "dasiamrpn_*.onnx", short_cv_message(e)));
-    }
+std::unique_ptr<Tracker> make_dasiamrpn(const Files& files, const BackendTarget& pair) {
+  cv::TrackerDaSiamRPN::Params params;
+  params.model = files.model.string();
+  params.kernel_r1 = files.kernel_r1.string();
+  params.kernel_cls1 = files.kernel_cls1.string();
+  params.backend = pair.backend;
+  params.target = pair.target;
+  try {
+    // Reads the three nets and applies backend/target.
+    return std::make_unique<OpenCVTracker<cv::TrackerDaSiamRPN>>(cv::TrackerDaSiamRPN::create(params),
+                                                                  "TrackerDaSiamRPN");
+  } catch (const cv::Exception& e) {
+    throw ModelError(ModelError::Kind::Unsupported,
+                     unsupported_import_message(files.model.parent_path() / "dasiamrpn_*.onnx", short_cv_message(e)));
   }
-
-  void init(const cv::Mat& frame, const cv::Rect& roi) override { m_tracker->init(frame, roi); }
-
-  TrackResult update(const cv::Mat& frame) override {
-    TrackResult result;
-    result.found = m_tracker->update(frame, result.box);
-    result.score = m_tracker->getTrackingScore();
-    return result;
-  }
-
-  std::string stage_note() const override {
-    return "TrackerDaSiamRPN::update is one OpenCV call: timed as inference (crop, forward and decoding inside)";
-  }
-
- private:
-  cv::Ptr<cv::TrackerDaSiamRPN> m_tracker;
-};
+}
 #endif
 
 bool contains(const fs::path& file, const char* part) {
@@ -103,7 +86,7 @@ std::unique_ptr<Tracker> create(const ModelContext& ctx) {
     read_onnx_info(file);  // a corrupt file is named as such, not as "unsupported"
   }
 #ifdef ZOO_BENCH_HAS_TRACKER_DASIAMRPN
-  return std::make_unique<DaSiamRPN>(files, ctx.backend_target);
+  return make_dasiamrpn(files, ctx.backend_target);
 #else
   throw ModelError(ModelError::Kind::Unsupported, gate);  // not reached: the gate above fired
 #endif

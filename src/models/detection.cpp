@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
 
 namespace zoobench {
 
@@ -44,6 +45,33 @@ std::vector<Detection> nms_per_class(const std::vector<Detection>& candidates, f
     d.box.y -= static_cast<float>(d.class_id) * offset_step;
   }
   return kept;
+}
+
+cv::Rect2f bounding_box(const std::vector<cv::Point2f>& points) {
+  float x0 = points.front().x, y0 = points.front().y, x1 = x0, y1 = y0;
+  for (const auto& p : points) {
+    x0 = std::min(x0, p.x);
+    y0 = std::min(y0, p.y);
+    x1 = std::max(x1, p.x);
+    y1 = std::max(y1, p.y);
+  }
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+cv::Point2f resize_for_input(const cv::Mat& image, cv::Size input, cv::Mat& out) {
+  if (image.size() == input) {
+    out = image;
+    return {1.f, 1.f};
+  }
+  cv::resize(image, out, input);
+  return {static_cast<float>(image.cols) / static_cast<float>(input.width),
+          static_cast<float>(image.rows) / static_cast<float>(input.height)};
+}
+
+void scale_detection(Detection& detection, cv::Point2f scale) {
+  detection.box = {detection.box.x * scale.x, detection.box.y * scale.y, detection.box.width * scale.x,
+                   detection.box.height * scale.y};
+  for (auto& p : detection.points) p = {p.x * scale.x, p.y * scale.y};
 }
 
 std::string summarize_detections(const std::vector<Detection>& detections, const std::string& noun) {

@@ -19,16 +19,6 @@ namespace {
 
 const std::vector<std::string> kOutputs = {"loc", "conf", "iou"};
 
-cv::Rect2f bounds(const std::vector<cv::Point2f>& points) {
-  float x0 = points.front().x, y0 = points.front().y, x1 = x0, y1 = y0;
-  for (const auto& p : points) {
-    x0 = std::min(x0, p.x);
-    y0 = std::min(y0, p.y);
-    x1 = std::max(x1, p.x);
-    y1 = std::max(y1, p.y);
-  }
-  return {x0, y0, x1 - x0, y1 - y0};
-}
 constexpr float kVariance0 = 0.1f;  // the zoo's variance [0.1, 0.2]; corners use only the first
 // loc columns holding the four corners (x, y pairs), in the zoo's order.
 constexpr int kCornerColumns[4] = {4, 6, 10, 12};
@@ -52,13 +42,8 @@ class LpdYuNet final : public DnnModel {
   void preprocess(const cv::Mat& image, const cv::Mat& /*label_row*/) override {
     // The zoo asserts the image already has the input size (its loader resizes, untimed); other sizes
     // are resized here and the corners scaled back.
-    cv::Mat input = image;
-    m_scale = {1.f, 1.f};
-    if (image.size() != m_input_size) {
-      cv::resize(image, input, m_input_size);
-      m_scale = {static_cast<float>(image.cols) / static_cast<float>(m_input_size.width),
-                 static_cast<float>(image.rows) / static_cast<float>(m_input_size.height)};
-    }
+    cv::Mat input;
+    m_scale = resize_for_input(image, m_input_size, input);
     m_blob = cv::dnn::blobFromImage(input);  // BGR, scale 1, no mean
   }
 
@@ -71,7 +56,7 @@ class LpdYuNet final : public DnnModel {
         m_score_threshold, m_nms_threshold, m_top_k, m_keep_top_k);
     for (auto& plate : m_result.detections) {
       for (auto& p : plate.points) p = {p.x * m_scale.x, p.y * m_scale.y};
-      plate.box = bounds(plate.points);
+      plate.box = bounding_box(plate.points);
     }
   }
 
@@ -89,11 +74,7 @@ class LpdYuNet final : public DnnModel {
 
 }  // namespace
 
-std::vector<cv::Rect2f> priors_for(cv::Size input) {
-  static const std::vector<std::vector<float>> kMinSizes = {{10, 16, 24}, {32, 48}, {64, 96}, {128, 192, 256}};
-  static const std::vector<int> kSteps = {8, 16, 32, 64};
-  return yunet::generate_priors(input, kMinSizes, kSteps);
-}
+std::vector<cv::Rect2f> priors_for(cv::Size input) { return yunet::default_priors(input); }
 
 std::vector<Detection> decode(const cv::Mat& loc, const cv::Mat& conf, const cv::Mat& iou,
                               const std::vector<cv::Rect2f>& priors, cv::Size input, float score_threshold) {
@@ -122,7 +103,7 @@ std::vector<Detection> decode(const cv::Mat& loc, const cv::Mat& conf, const cv:
       plate.points.emplace_back((p.x + row[col] * kVariance0 * p.width) * w,
                                 (p.y + row[col + 1] * kVariance0 * p.height) * h);
     }
-    plate.box = bounds(plate.points);
+    plate.box = bounding_box(plate.points);
     plates.push_back(std::move(plate));
   }
   return plates;

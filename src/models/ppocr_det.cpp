@@ -21,16 +21,6 @@ const double kStd[3] = {0.229, 0.224, 0.225};
 // PaddleOCR drop them the same way).
 constexpr float kMinSide = 3.f;
 
-cv::Rect2f bounds(const std::vector<cv::Point2f>& points) {
-  float x0 = points.front().x, y0 = points.front().y, x1 = x0, y1 = y0;
-  for (const auto& p : points) {
-    x0 = std::min(x0, p.x);
-    y0 = std::min(y0, p.y);
-    x1 = std::max(x1, p.x);
-    y1 = std::max(y1, p.y);
-  }
-  return {x0, y0, x1 - x0, y1 - y0};
-}
 
 // Mean probability inside the contour (its filled polygon), as OpenCV's TextDetectionModel_DB scores.
 double contour_score(const cv::Mat& probability, const std::vector<cv::Point>& contour) {
@@ -149,7 +139,7 @@ std::vector<Detection> decode(const cv::Mat& probability, cv::Size image_size, c
     if (std::min(rect.size.width, rect.size.height) < kMinSide * std::max(sx, sy)) continue;
     Detection region;
     region.points = text_quad(unclip(rect, params.unclip_ratio));
-    region.box = bounds(region.points);
+    region.box = bounding_box(region.points);
     region.score = static_cast<float>(score);
     regions.push_back(std::move(region));
   }

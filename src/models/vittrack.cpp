@@ -18,37 +18,18 @@ namespace {
 #if CV_VERSION_MAJOR > 4 || (CV_VERSION_MAJOR == 4 && CV_VERSION_MINOR >= 9)
 #define ZOO_BENCH_HAS_TRACKER_VIT 1
 
-class VitTrack final : public Tracker {
- public:
-  explicit VitTrack(const ModelContext& ctx) {
-    cv::TrackerVit::Params params;  // mean/std stay OpenCV's ImageNet defaults, as in the zoo
-    params.net = ctx.files.at(0).string();
-    params.backend = ctx.backend_target.backend;
-    params.target = ctx.backend_target.target;
-    try {
-      m_tracker = cv::TrackerVit::create(params);  // reads the net and applies backend/target
-    } catch (const cv::Exception& e) {
-      throw ModelError(ModelError::Kind::Unsupported,
-                       unsupported_import_message(ctx.files.at(0), short_cv_message(e)));
-    }
+std::unique_ptr<Tracker> make_vittrack(const ModelContext& ctx) {
+  cv::TrackerVit::Params params;  // mean/std stay OpenCV's ImageNet defaults, as in the zoo
+  params.net = ctx.files.at(0).string();
+  params.backend = ctx.backend_target.backend;
+  params.target = ctx.backend_target.target;
+  try {
+    // Reads the net and applies backend/target.
+    return std::make_unique<OpenCVTracker<cv::TrackerVit>>(cv::TrackerVit::create(params), "TrackerVit");
+  } catch (const cv::Exception& e) {
+    throw ModelError(ModelError::Kind::Unsupported, unsupported_import_message(ctx.files.at(0), short_cv_message(e)));
   }
-
-  void init(const cv::Mat& frame, const cv::Rect& roi) override { m_tracker->init(frame, roi); }
-
-  TrackResult update(const cv::Mat& frame) override {
-    TrackResult result;
-    result.found = m_tracker->update(frame, result.box);
-    result.score = m_tracker->getTrackingScore();
-    return result;
-  }
-
-  std::string stage_note() const override {
-    return "TrackerVit::update is one OpenCV call: timed as inference (crop, forward and decoding inside)";
-  }
-
- private:
-  cv::Ptr<cv::TrackerVit> m_tracker;
-};
+}
 #endif
 
 }  // namespace
@@ -68,7 +49,7 @@ std::unique_ptr<Tracker> create(const ModelContext& ctx) {
     }
   }
 #ifdef ZOO_BENCH_HAS_TRACKER_VIT
-  return std::make_unique<VitTrack>(ctx);
+  return make_vittrack(ctx);
 #else
   throw ModelError(ModelError::Kind::Unsupported, gate);  // not reached: the gate above fired
 #endif

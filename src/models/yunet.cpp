@@ -48,17 +48,12 @@ class YuNet final : public DnnModel {
 
   void set_input_size(cv::Size size) override {
     m_input_size = size;
-    if (m_layout == Layout::Priors) m_priors = generate_priors(size, kMinSizes, kSteps);
+    if (m_layout == Layout::Priors) m_priors = default_priors(size);
   }
 
   void preprocess(const cv::Mat& image, const cv::Mat& /*label_row*/) override {
-    cv::Mat input = image;
-    m_scale = {1.f, 1.f};
-    if (image.size() != m_input_size) {
-      cv::resize(image, input, m_input_size);
-      m_scale = {static_cast<float>(image.cols) / static_cast<float>(m_input_size.width),
-                 static_cast<float>(image.rows) / static_cast<float>(m_input_size.height)};
-    }
+    cv::Mat input;
+    m_scale = resize_for_input(image, m_input_size, input);
     if (m_layout == Layout::Strided) {
       const cv::Size padded = padded_size(m_input_size);
       cv::copyMakeBorder(input, input, 0, padded.height - input.rows, 0, padded.width - input.cols,
@@ -74,11 +69,7 @@ class YuNet final : public DnnModel {
             : decode_priors(m_outputs[0], m_outputs[1], m_outputs[2], m_priors, m_input_size, m_score_threshold);
     m_result.detections = nms(candidates, m_score_threshold, m_nms_threshold, m_top_k);
     if (m_keep_top_k > 0 && static_cast<int>(m_result.detections.size()) > m_keep_top_k) m_result.detections.resize(static_cast<std::size_t>(m_keep_top_k));
-    for (auto& face : m_result.detections) {
-      face.box = {face.box.x * m_scale.x, face.box.y * m_scale.y, face.box.width * m_scale.x,
-                  face.box.height * m_scale.y};
-      for (auto& p : face.points) p = {p.x * m_scale.x, p.y * m_scale.y};
-    }
+    for (auto& face : m_result.detections) scale_detection(face, m_scale);
   }
 
   std::string result_summary() const override { return summarize_detections(m_result.detections, "faces"); }
@@ -169,6 +160,8 @@ std::vector<cv::Rect2f> generate_priors(cv::Size input, const std::vector<std::v
   }
   return priors;
 }
+
+std::vector<cv::Rect2f> default_priors(cv::Size input) { return generate_priors(input, kMinSizes, kSteps); }
 
 std::vector<Detection> decode_priors(const cv::Mat& loc, const cv::Mat& conf, const cv::Mat& iou,
                                      const std::vector<cv::Rect2f>& priors, cv::Size input, float score_threshold) {

@@ -24,6 +24,10 @@ std::vector<Detection> decode_strided(const std::vector<cv::Mat>& outputs, cv::S
 std::vector<cv::Rect2f> generate_priors(cv::Size input, const std::vector<std::vector<float>>& min_sizes,
                                         const std::vector<int>& steps);
 
+// generate_priors with YuNet's own min sizes {10,16,24},{32,48},{64,96},{128,192,256} and steps
+// 8/16/32/64 (LPD-YuNet uses the same scheme).
+std::vector<cv::Rect2f> default_priors(cv::Size input);
+
 std::vector<Detection> decode_priors(const cv::Mat& loc, const cv::Mat& conf, const cv::Mat& iou,
                                      const std::vector<cv::Rect2f>& priors, cv::Size input, float score_threshold);
 
