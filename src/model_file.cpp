@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <regex>
 
 #include "zoobench/error.hpp"
 #include "zoobench/onnx_info.hpp"
@@ -43,13 +44,23 @@ std::string short_cv_message(const cv::Exception& e) {
   std::string msg = e.err.empty() ? std::string(e.what()) : e.err;
   const auto newline = msg.find('\n');
   if (newline != std::string::npos) msg.resize(newline);
+  // The ONNX importer nests a whole exception text: "> Node [...] parse error: OpenCV(4.6.0)
+  // ./modules/.../onnx_importer.cpp:2846: error: (-215:Assertion failed) !isDynamicShape in function
+  // 'parseShape'". Keep the node and the reason, drop the source location.
+  static const std::regex location_re(R"RE(OpenCV\([^)]*\) \S+:\d+: error: \(-?\d+:[^)]*\) )RE");
+  msg = std::regex_replace(msg, location_re, "");
+  if (msg.rfind("> ", 0) == 0) msg.erase(0, 2);
   return msg;
 }
 
 std::string unsupported_import_message(const fs::path& model, const std::string& reason) {
-  return fmt::format("OpenCV {} cannot import {}: {}; a newer OpenCV is needed (the zoo requires >= 4.10; "
-                     "scripts/build_opencv_cuda.sh builds one)",
-                     CV_VERSION, model.filename().string(), reason);
+#if CV_VERSION_MAJOR > 4 || (CV_VERSION_MAJOR == 4 && CV_VERSION_MINOR >= 10)
+  const char* advice = "this OpenCV's importer does not support the model: try a newer OpenCV, or an export with "
+                       "fixed input shapes";
+#else
+  const char* advice = "a newer OpenCV is needed (the zoo requires >= 4.10; scripts/build_opencv_cuda.sh builds one)";
+#endif
+  return fmt::format("OpenCV {} cannot import {}: {}; {}", CV_VERSION, model.filename().string(), reason, advice);
 }
 
 cv::dnn::Net read_net(const fs::path& model, const BackendTarget& backend_target, const fs::path& config) {

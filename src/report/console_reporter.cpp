@@ -26,11 +26,18 @@ class ConsoleReporter final : public Reporter {
   void report(const RunRecord& r) override {
     const std::string where = m_multi_pair ? fmt::format(" on {}", r.backend_target.name) : "";
     if (r.status == Status::Ok) {
+      m_last_problem.clear();
       const std::string fallback = r.device.fell_back() ? "  " + r.device.describe() : "";
       fmt::print(m_out, "{}{}{}\n", zoo_row(r), where, fallback);
     } else {
+      // The same reason for the next target (e.g. absent model files) is not repeated.
+      const std::string key = r.config + '\n' + r.file_list + '\n' + status_name(r.status) + '\n' + r.message;
+      if (key == m_last_problem) return;
+      m_last_problem = key;
       const std::string what = r.file_list.empty() ? r.model : fmt::format("{} with {}", r.model, r.file_list);
-      fmt::print(m_out, "{:<10} {:<10} {:<10} {:<12} {}{}: {}\n", status_name(r.status), "-", "-", "-", what, where,
+      // Absent files and import failures do not depend on the target; runtime failures may.
+      const std::string target = r.status == Status::Failed ? where : "";
+      fmt::print(m_out, "{:<10} {:<10} {:<10} {:<12} {}{}: {}\n", status_name(r.status), "-", "-", "-", what, target,
                  r.message);
     }
     m_out.flush();
@@ -57,6 +64,7 @@ class ConsoleReporter final : public Reporter {
  private:
   std::ostream& m_out;
   bool m_multi_pair = false;
+  std::string m_last_problem;  // the last problem row printed, to skip its repeats on other targets
 };
 
 }  // namespace

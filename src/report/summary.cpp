@@ -103,12 +103,25 @@ Table comparison_table(const std::vector<RunRecord>& records) {
 }
 
 Table problem_table(const std::vector<RunRecord>& records) {
-  Table table({"config", "model", "target", "status", "reason"});
+  // One row per problem: the same reason on several targets (a model file absent for all of them)
+  // is listed once, with the targets joined.
+  struct Row {
+    std::string config, model, targets, status, reason;
+  };
+  std::vector<Row> rows;
   for (const auto& r : records) {
     if (r.status == Status::Ok) continue;
-    table.add_row({r.config, r.file_list.empty() ? r.model : model_text(r), r.backend_target.name,
-                   status_name(r.status), r.message});
+    const std::string model = r.file_list.empty() ? r.model : model_text(r);
+    const std::string status = status_name(r.status);
+    if (!rows.empty() && rows.back().config == r.config && rows.back().model == model &&
+        rows.back().status == status && rows.back().reason == r.message) {
+      rows.back().targets += ", " + r.backend_target.name;
+      continue;
+    }
+    rows.push_back({r.config, model, r.backend_target.name, status, r.message});
   }
+  Table table({"config", "model", "target", "status", "reason"});
+  for (auto& row : rows) table.add_row({row.config, row.model, row.targets, row.status, row.reason});
   return table;
 }
 
