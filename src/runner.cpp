@@ -179,10 +179,14 @@ void Runner::run(const BenchmarkConfig& config) {
   const std::vector<ModelVariant> variants = selected_variants(*family);
   if (variants.empty()) {
     if (!discover_variants(*family, m_options.models_dir).empty()) return;  // all filtered out by the user
+    const std::string folder = (m_options.models_dir / family->folder).string();
     emit_for_all_pairs(Status::Missing,
-                       fmt::format("no model files in {} (fetch them with scripts/fetch_models.sh --only {}, or "
-                                   "point --models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)",
-                                   (m_options.models_dir / family->folder).string(), family->folder));
+                       family->where_to_get.empty()
+                           ? fmt::format("no model files in {} (fetch them with scripts/fetch_models.sh --only {}, "
+                                         "or point --models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)",
+                                         folder, family->folder)
+                           : fmt::format("no model files in {}: put {} there (the zoo does not publish them)",
+                                         folder, family->where_to_get));
     return;
   }
   if (tracking) {

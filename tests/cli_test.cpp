@@ -125,6 +125,7 @@ TEST(Cli, EachBadModelFileGetsItsOwnFailedRowAndTheRunContinues) {
 }
 
 TEST(Cli, AbsentModelsOnlyGiveExit3) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found under " << test::shared_models();
   const Workspace w = make_workspace();
   fs::remove_all(w.models / "object_detection_yolox");
   fs::remove(w.configs / "face_detection_yunet.yaml");
@@ -159,6 +160,7 @@ TEST(Cli, BrokenConfigNamedWithCfgIsAUsageErrorWithFileKeyAndLine) {
 }
 
 TEST(Cli, ListShowsPresentAndAbsentFiles) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found under " << test::shared_models();
   const Workspace w = make_workspace();
   fs::copy_file(test::source_dir() / "configs" / "image_classification_ppresnet.yaml",
                 w.configs / "image_classification_ppresnet.yaml");

@@ -34,6 +34,7 @@ struct Family {
   ModelFactory factory;                    // empty: known to the zoo, not implemented here yet
   std::vector<std::string> expected_files;  // the zoo's published fp32 file names, for --list
   TrackerFactory tracker_factory = {};      // tracker families (Tracking configs) instead of `factory`
+  std::string where_to_get = {};            // for files the zoo does not publish; empty: fetch_models.sh
 };
 
 struct ModelVariant {
