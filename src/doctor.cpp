@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -197,12 +198,16 @@ void diagnose(DoctorReport& report) {
                                             p.pair.name));
     }
   }
+  // Explain OpenCV 4.10's cuDNN 9 version warning only when the probes show cuDNN working.
+  const bool probes_passed = !report.probes.empty() &&
+                             std::all_of(report.probes.begin(), report.probes.end(),
+                                         [](const ProbeResult& p) { return p.passed(); });
   for (const auto& p : report.probes) {
     for (const auto& line : p.log_lines) {
-      if (line.find("cuDNN reports version") != std::string::npos) {
+      if (probes_passed && line.find("cuDNN reports version") != std::string::npos) {
         report.notes.push_back("OpenCV 4.10 warns that 'cuDNN reports version X.Y which is not compatible' with cuDNN 9: "
-                               "it decodes cuDNN 9's new version number the old way. It is a false alarm when the "
-                               "probe below passes.");
+                               "it decodes cuDNN 9's new version number the old way. The probe above ran correctly "
+                               "on cuDNN, so the warning is a false alarm.");
         return;
       }
     }
