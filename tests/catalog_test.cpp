@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
-#include "zoobench/catalog.hpp"
+#include "zoobench/catalog/catalog.hpp"
 
 namespace zoobench {
 namespace {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
-#include "zoobench/device.hpp"
+#include "zoobench/device/device.hpp"
 
 namespace zoobench {
 namespace {

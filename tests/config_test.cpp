@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
-#include "zoobench/config.hpp"
+#include "zoobench/config/config.hpp"
 #include "zoobench/error.hpp"
 
 namespace zoobench {

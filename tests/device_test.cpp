@@ -5,9 +5,9 @@
 #include <opencv2/core/utils/logger.hpp>
 
 #include "test_support.hpp"
-#include "zoobench/device.hpp"
-#include "zoobench/doctor.hpp"
-#include "zoobench/fallback.hpp"
+#include "zoobench/device/device.hpp"
+#include "zoobench/device/doctor.hpp"
+#include "zoobench/device/placement.hpp"
 
 namespace zoobench {
 namespace {

@@ -4,8 +4,8 @@
 
 #include "test_support.hpp"
 #include "zoobench/error.hpp"
-#include "zoobench/model_file.hpp"
-#include "zoobench/onnx_info.hpp"
+#include "zoobench/catalog/model_file.hpp"
+#include "zoobench/onnx/onnx_info.hpp"
 
 namespace zoobench {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "test_support.hpp"
 #include "zoobench/error.hpp"
-#include "zoobench/model_file.hpp"
+#include "zoobench/catalog/model_file.hpp"
 #include "zoobench/models/ppocr_det.hpp"
 
 namespace zoobench {

@@ -11,7 +11,7 @@
 #include "test_support.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/models/ppocrv4.hpp"
-#include "zoobench/onnx_info.hpp"
+#include "zoobench/onnx/onnx_info.hpp"
 
 namespace zoobench {
 namespace {

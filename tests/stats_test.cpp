@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "zoobench/stats.hpp"
+#include "zoobench/stats/stats.hpp"
 
 namespace zoobench::stats {
 namespace {

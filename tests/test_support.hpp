@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "zoobench/catalog.hpp"
-#include "zoobench/config.hpp"
-#include "zoobench/model.hpp"
+#include "zoobench/catalog/catalog.hpp"
+#include "zoobench/config/config.hpp"
+#include "zoobench/models/model.hpp"
 
 namespace zoobench::test {
 

@@ -14,9 +14,9 @@
 #include "zoobench/error.hpp"
 #include "zoobench/models/dasiamrpn.hpp"
 #include "zoobench/models/vittrack.hpp"
-#include "zoobench/runner.hpp"
-#include "zoobench/tracking_runner.hpp"
-#include "zoobench/video.hpp"
+#include "zoobench/measure/runner.hpp"
+#include "zoobench/measure/tracking_runner.hpp"
+#include "zoobench/input/video.hpp"
 
 namespace zoobench {
 namespace {

@@ -4,7 +4,7 @@
 #include <opencv2/objdetect.hpp>
 
 #include "test_support.hpp"
-#include "zoobench/catalog.hpp"
+#include "zoobench/catalog/catalog.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/models/wechat_qrcode.hpp"
 

@@ -9,7 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "zoobench/error.hpp"
-#include "zoobench/model_file.hpp"
+#include "zoobench/catalog/model_file.hpp"
 #include "zoobench/models/dnn_model.hpp"
 
 namespace zoobench::crnn {

@@ -1,6 +1,6 @@
 #include "zoobench/models/dnn_model.hpp"
 
-#include "zoobench/model_file.hpp"
+#include "zoobench/catalog/model_file.hpp"
 
 namespace zoobench {
 

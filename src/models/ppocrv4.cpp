@@ -14,9 +14,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "zoobench/error.hpp"
-#include "zoobench/model_file.hpp"
+#include "zoobench/catalog/model_file.hpp"
 #include "zoobench/models/ppocr_det.hpp"
-#include "zoobench/onnx_info.hpp"
+#include "zoobench/onnx/onnx_info.hpp"
 
 namespace zoobench::ppocrv4 {
 

@@ -8,8 +8,8 @@
 #include <opencv2/video/tracking.hpp>
 
 #include "zoobench/error.hpp"
-#include "zoobench/model_file.hpp"
-#include "zoobench/onnx_info.hpp"
+#include "zoobench/catalog/model_file.hpp"
+#include "zoobench/onnx/onnx_info.hpp"
 
 namespace zoobench::vittrack {
 

@@ -10,7 +10,7 @@
 #endif
 
 #include "zoobench/error.hpp"
-#include "zoobench/model_file.hpp"
+#include "zoobench/catalog/model_file.hpp"
 
 namespace zoobench::wechat {
 

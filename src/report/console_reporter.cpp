@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "zoobench/report.hpp"
+#include "zoobench/report/report.hpp"
 
 namespace zoobench {
 

@@ -4,8 +4,8 @@
 #include <map>
 #include <tuple>
 
-#include "zoobench/report.hpp"
-#include "zoobench/stats.hpp"
+#include "zoobench/report/report.hpp"
+#include "zoobench/stats/stats.hpp"
 
 namespace zoobench {
 

@@ -1,4 +1,4 @@
-#include "zoobench/table.hpp"
+#include "zoobench/report/table.hpp"
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 
 namespace zoobench::classification {
 

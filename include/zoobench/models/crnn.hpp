@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 
 namespace zoobench::crnn {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "zoobench/tracker.hpp"
+#include "zoobench/models/tracker.hpp"
 
 namespace zoobench::dasiamrpn {
 

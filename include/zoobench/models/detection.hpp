@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "zoobench/result.hpp"
+#include "zoobench/models/result.hpp"
 
 namespace zoobench {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "zoobench/model.hpp"
-#include "zoobench/onnx_info.hpp"
+#include "zoobench/models/model.hpp"
+#include "zoobench/onnx/onnx_info.hpp"
 
 namespace zoobench {
 

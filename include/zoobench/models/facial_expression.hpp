@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 
 namespace zoobench::fer {
 

@@ -8,8 +8,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "zoobench/onnx_info.hpp"
-#include "zoobench/result.hpp"
+#include "zoobench/onnx/onnx_info.hpp"
+#include "zoobench/models/result.hpp"
 
 namespace zoobench::mediapipe {
 

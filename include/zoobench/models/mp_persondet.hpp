@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 #include "zoobench/models/detection.hpp"
 #include "zoobench/models/mediapipe_common.hpp"
 

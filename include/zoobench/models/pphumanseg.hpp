@@ -4,7 +4,7 @@
 // (bilinear) -> per-pixel argmax -> CV_8U mask of class indices (0 background, 1 person).
 #include <memory>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 
 namespace zoobench::pphumanseg {
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 #include "zoobench/models/detection.hpp"
 
 namespace zoobench::ppocr_det {

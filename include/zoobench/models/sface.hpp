@@ -4,7 +4,7 @@
 // scale 1, no mean, swapRB) -> a 1x128 embedding in ModelResult.feature. The zoo times both.
 #include <memory>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 
 namespace zoobench::sface {
 

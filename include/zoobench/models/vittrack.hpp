@@ -5,7 +5,7 @@
 // folder is its own variant (fp32, int8bq), unlike the zoo, which passes them all as one list.
 #include <memory>
 
-#include "zoobench/tracker.hpp"
+#include "zoobench/models/tracker.hpp"
 
 namespace zoobench::vittrack {
 

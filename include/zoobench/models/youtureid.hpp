@@ -4,7 +4,7 @@
 // infer() returns the raw feature (it L2-normalises only inside query()), and so does this family.
 #include <memory>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 
 namespace zoobench::youtureid {
 

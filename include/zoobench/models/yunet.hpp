@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "zoobench/model.hpp"
+#include "zoobench/models/model.hpp"
 #include "zoobench/models/detection.hpp"
 
 namespace zoobench::yunet {

@@ -1,0 +1,122 @@
+#include "zoobench/cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
+
+#include "zoobench/cli/app.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/cli/options.hpp"
+
+namespace zoobench {
+
+namespace {
+
+constexpr const char* kDescription =
+    "zoo-bench: benchmark OpenCV Zoo models with OpenCV DNN on CPU, CUDA and CUDA FP16.\n"
+    "Runs each model's preprocess, inference and postprocess separately timed, on each chosen\n"
+    "backend/target, and compares GPU against CPU.";
+
+constexpr const char* kFooter =
+    "Examples:\n"
+    "  zoo-bench --all                          every config, as each config says (CPU)\n"
+    "  zoo-bench --all --backend-target 0,1,2   CPU, CUDA and CUDA FP16, with a speed-up table\n"
+    "  zoo-bench -c configs/face_detection_yunet.yaml --repeat 100 --json yunet.json\n"
+    "  zoo-bench --list                         which model files are present\n"
+    "Exit codes: 0 all ran; 1 a benchmark failed; 2 usage or config error;\n"
+    "            3 nothing failed but some models were absent or unsupported;\n"
+    "            4 --require-cuda or doctor: the CUDA target is not really usable.";
+
+void bind_options(CLI::App& app, BenchOptions& o) {
+  app.add_flag("--all", o.all, "Run every config in the configs folder, sorted by file name");
+  app.add_option("-c,--cfg", o.configs, "Run this config file (repeatable)")->check(CLI::ExistingFile);
+  app.add_option("--backend-target,--cfg_overwrite_backend_target", o.backend_targets,
+                 "Backend/target pairs, comma-separated: 0 OpenCV/CPU, 1 CUDA, 2 CUDA FP16, 3 TIM-VX/NPU, "
+                 "4 CANN/NPU (default: as each config says)")
+      ->delimiter(',')
+      ->check(CLI::Range(0, 4));
+  app.add_option("--cfg-exclude,--cfg_exclude", o.cfg_exclude,
+                 "Skip configs whose file name contains any of these (a:b, case-insensitive)");
+  app.add_option("--model-exclude,--model_exclude", o.model_exclude,
+                 "Skip model files whose path contains any of these (x.onnx:y.onnx)");
+  app.add_flag("--fp32", o.fp32, "Select fp32 model files (precision flags combine; none = all)");
+  app.add_flag("--fp16", o.fp16, "Select fp16 model files");
+  app.add_flag("--int8", o.int8, "Select int8 model files");
+  app.add_flag("--int8bq", o.int8bq, "Select block-quantized int8 model files");
+  app.add_option("--configs-dir", o.configs_dir, "Config folder (env ZOO_BENCH_CONFIGS_DIR; default ./configs)");
+  app.add_option("--models-dir", o.models_dir,
+                 "Model root in the zoo layout <dir>/<family>/*.onnx, e.g. an opencv_zoo checkout's models/ "
+                 "(env ZOO_BENCH_MODELS_DIR; default ./models)");
+  app.add_option("--data-dir", o.data_dir,
+                 "Benchmark data root, one folder per task as the zoo's benchmark/data (env ZOO_BENCH_DATA_DIR; "
+                 "default ./data)");
+  app.add_option("--warmup", o.warmup, "Untimed calls before timing (overrides metric.warmup)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--repeat", o.repeat, "Timed calls per input (overrides metric.repeat)")->check(CLI::PositiveNumber);
+  app.add_flag("--list", o.list, "List configs, their model files and whether each is present, then exit");
+  app.add_option("--json", o.json_file, "Also write results as JSON to this file");
+  app.add_option("--csv", o.csv_file, "Also write results as CSV to this file");
+  app.add_option("--markdown", o.markdown_file, "Also write results as a Markdown report to this file");
+  app.add_flag("--require-cuda", o.require_cuda,
+               "CI smoke check: exit 4 if a CUDA target failed or any layer fell back to the CPU");
+}
+
+std::string joined_command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) line += (i == 0 ? "" : " ") + std::string(argv[i]);
+  return line;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  CLI::App app(kDescription, "zoo-bench");
+  app.footer(kFooter);
+  app.set_version_flag("--version", fmt::format("zoo-bench {} (OpenCV {})", ZOO_BENCH_VERSION, CV_VERSION));
+  BenchOptions options;
+  bind_options(app, options);
+  std::string doctor_json;
+  CLI::App* doctor = app.add_subcommand(
+      "doctor", "Check that OpenCV's CUDA target really works here: build facts, GPUs, architecture match, and a "
+                "live probe on CUDA and CUDA FP16 (exit 0 usable, 4 not)");
+  doctor->add_option("--json", doctor_json, "Also write the report as JSON to this file");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  // OpenCV's own INFO chatter would interleave with the tables; warnings still show.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_WARNING);
+
+  try {
+    if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout);
+    if (options.list) return list_configs(options, std::cout, std::cerr);
+    if (!options.all && options.configs.empty()) {
+      std::cerr << "zoo-bench: error: nothing to run: give --all or --cfg FILE (or --list)\n"
+                << app.help();
+      return kExitUsage;
+    }
+    return run_benchmarks(options, joined_command_line(argc, argv), std::cout, std::cerr);
+  } catch (const ConfigError& e) {
+    std::cerr << "zoo-bench: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const Error& e) {
+    std::cerr << "zoo-bench: error: " << e.what() << "\n";
+    return kExitFailed;
+  } catch (const cv::Exception& e) {
+    std::cerr << "zoo-bench: error: OpenCV: " << e.what() << "\n";
+    return kExitFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "zoo-bench: error: " << e.what() << "\n";
+    return kExitFailed;
+  }
+}
+
+}  // namespace zoobench

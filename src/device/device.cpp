@@ -1,0 +1,136 @@
+#include "zoobench/device/device.hpp"
+
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <regex>
+#include <sstream>
+
+#include <opencv2/core.hpp>
+#include <opencv2/core/cuda.hpp>
+#include <opencv2/dnn.hpp>
+
+namespace zoobench {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+std::vector<GpuArch> parse_arch_list(const std::string& text) {
+  std::vector<GpuArch> archs;
+  std::istringstream words(text);
+  std::string word;
+  while (words >> word) {
+    // "90", "8.6" or "86" all mean one architecture; "(...)" suffixes name the PTX feature level.
+    word = word.substr(0, word.find('('));
+    word.erase(std::remove(word.begin(), word.end(), '.'), word.end());
+    if (word.empty() || word.find_first_not_of("0123456789") != std::string::npos) continue;
+    const int value = std::stoi(word);
+    archs.push_back({value / 10, value % 10});
+  }
+  return archs;
+}
+
+}  // namespace
+
+std::string GpuArch::text() const { return fmt::format("{}.{}", major, minor); }
+
+OpenCVBuildFacts parse_build_information(const std::string& text) {
+  OpenCVBuildFacts facts;
+  std::istringstream lines(text);
+  std::string line;
+  const std::regex version_re(R"(ver\s+([0-9][0-9.]*))");
+  while (std::getline(lines, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, colon));
+    const std::string value = trim(line.substr(colon + 1));
+    std::smatch m;
+    if (key == "NVIDIA CUDA") {
+      facts.cuda = value.rfind("YES", 0) == 0;
+      if (std::regex_search(value, m, version_re)) facts.cuda_version = m[1];
+      const auto comma = value.find(',');
+      if (comma != std::string::npos) facts.cuda_features = trim(value.substr(comma + 1, value.find(')') - comma - 1));
+    } else if (key == "NVIDIA GPU arch") {
+      facts.arch_bin = parse_arch_list(value);
+    } else if (key == "NVIDIA PTX archs") {
+      facts.arch_ptx = parse_arch_list(value);
+    } else if (key == "cuDNN") {
+      facts.cudnn = value.rfind("YES", 0) == 0;
+      if (std::regex_search(value, m, version_re)) facts.cudnn_version = m[1];
+    } else if (key == "Configuration" && facts.configuration.empty()) {
+      facts.configuration = value;
+    }
+  }
+  return facts;
+}
+
+OpenCVBuildFacts current_build_facts() {
+  OpenCVBuildFacts facts = parse_build_information(cv::getBuildInformation());
+  facts.version = CV_VERSION;
+  try {
+    facts.dnn_cuda_backend = !cv::dnn::getAvailableTargets(cv::dnn::DNN_BACKEND_CUDA).empty();
+  } catch (const cv::Exception&) {
+    facts.dnn_cuda_backend = false;
+  }
+  return facts;
+}
+
+std::vector<CudaDevice> cuda_devices() {
+  std::vector<CudaDevice> devices;
+  try {
+    const int count = cv::cuda::getCudaEnabledDeviceCount();
+    for (int i = 0; i < count; ++i) {
+      const cv::cuda::DeviceInfo info(i);
+      CudaDevice d;
+      d.index = i;
+      d.name = info.name();
+      d.compute_capability = {info.majorVersion(), info.minorVersion()};
+      info.queryMemory(d.total_memory, d.free_memory);
+      d.opencv_compatible = info.isCompatible();
+      devices.push_back(d);
+    }
+  } catch (const cv::Exception&) {
+    // No CUDA support compiled in, or no usable driver: no devices.
+  }
+  return devices;
+}
+
+std::optional<std::string> cuda_driver_version() {
+  // Asked of the driver library itself so that zoo-bench needs no CUDA toolkit to build.
+  void* lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (lib == nullptr) return std::nullopt;
+  using GetVersion = int (*)(int*);
+  auto* get_version = reinterpret_cast<GetVersion>(dlsym(lib, "cuDriverGetVersion"));
+  int version = 0;
+  const bool ok = get_version != nullptr && get_version(&version) == 0;
+  dlclose(lib);
+  if (!ok) return std::nullopt;
+  return fmt::format("{}.{}", version / 1000, (version % 1000) / 10);
+}
+
+ArchVerdict arch_verdict(const GpuArch& device, const std::vector<GpuArch>& bin, const std::vector<GpuArch>& ptx) {
+  for (const auto& b : bin) {
+    if (b.major == device.major && b.minor <= device.minor) {
+      return {true, fmt::format("sm_{}{} binary kernels run on compute capability {}", b.major, b.minor, device.text())};
+    }
+  }
+  for (const auto& p : ptx) {
+    if (p.major < device.major || (p.major == device.major && p.minor <= device.minor)) {
+      return {true, fmt::format("PTX {} is JIT-compiled for compute capability {} (slower first start)", p.text(),
+                                device.text())};
+    }
+  }
+  std::string bins, ptxs;
+  for (const auto& b : bin) bins += (bins.empty() ? "" : " ") + b.text();
+  for (const auto& p : ptx) ptxs += (ptxs.empty() ? "" : " ") + p.text();
+  return {false, fmt::format("compute capability {} is not covered by CUDA_ARCH_BIN '{}' nor CUDA_ARCH_PTX '{}'",
+                             device.text(), bins.empty() ? "-" : bins, ptxs.empty() ? "-" : ptxs)};
+}
+
+}  // namespace zoobench

@@ -1,0 +1,316 @@
+#include "zoobench/device/doctor.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include <opencv2/core/cuda.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/dnn.hpp>
+
+#include "zoobench/stats/stats.hpp"
+
+namespace zoobench {
+
+namespace {
+
+// Tolerances for the probe's output against the CPU, relative to the largest |CPU output|: FP32 kernels
+// differ from the CPU's only by summation order; FP16 keeps about three significant digits.
+constexpr double kToleranceCuda = 1e-3;
+constexpr double kToleranceCudaFp16 = 3e-2;
+constexpr int kSteadyForwards = 5;
+
+void add_layer(cv::dnn::Net& net, cv::dnn::LayerParams params, const std::string& type, const std::string& name) {
+  params.type = type;
+  params.name = name;
+  net.addLayerToPrev(name, type, params);
+}
+
+cv::Mat random_blob(cv::RNG& rng, const std::vector<int>& shape) {
+  cv::Mat blob(static_cast<int>(shape.size()), shape.data(), CV_32F);
+  rng.fill(blob, cv::RNG::UNIFORM, -0.5, 0.5);
+  return blob;
+}
+
+// A small convolutional network built in code (no model file needed): conv-relu-pool, conv-relu,
+// global average pool, fully connected. Same weights every time (fixed seed).
+cv::dnn::Net make_probe_net() {
+  cv::RNG rng(20261121);
+  cv::dnn::Net net;
+  auto conv = [&](const std::string& name, int in, int out) {
+    cv::dnn::LayerParams p;
+    p.set("kernel_size", 3);
+    p.set("pad", 1);
+    p.set("num_output", out);
+    p.set("bias_term", true);
+    p.blobs = {random_blob(rng, {out, in, 3, 3}), random_blob(rng, {1, out})};
+    add_layer(net, p, "Convolution", name);
+    add_layer(net, cv::dnn::LayerParams(), "ReLU", name + "_relu");
+  };
+  conv("probe_conv1", 3, 32);
+  cv::dnn::LayerParams pool;
+  pool.set("pool", "max");
+  pool.set("kernel_size", 2);
+  pool.set("stride", 2);
+  add_layer(net, pool, "Pooling", "probe_pool1");
+  conv("probe_conv2", 32, 64);
+  cv::dnn::LayerParams gap;
+  gap.set("pool", "ave");
+  gap.set("global_pooling", true);
+  add_layer(net, gap, "Pooling", "probe_gap");
+  cv::dnn::LayerParams fc;
+  fc.set("num_output", 16);
+  fc.set("bias_term", true);
+  fc.blobs = {random_blob(rng, {16, 64}), random_blob(rng, {1, 16})};
+  add_layer(net, fc, "InnerProduct", "probe_fc");
+  return net;
+}
+
+cv::Mat probe_input() {
+  cv::RNG rng(7);
+  return random_blob(rng, {1, 3, 224, 224});
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point from) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - from).count();
+}
+
+long long free_device_memory() {
+  try {
+    if (cv::cuda::getCudaEnabledDeviceCount() < 1) return -1;
+    return static_cast<long long>(cv::cuda::DeviceInfo(0).freeMemory());
+  } catch (const cv::Exception&) {
+    return -1;
+  }
+}
+
+ProbeResult run_probe(const BackendTarget& pair, const cv::Mat& reference) {
+  ProbeResult result;
+  result.pair = pair;
+  result.relative_tolerance = pair.index == 2 ? kToleranceCudaFp16 : kToleranceCuda;
+  double max_ref = 0;
+  cv::minMaxIdx(cv::abs(reference), nullptr, &max_ref);
+  result.max_abs_reference = max_ref;
+
+  const long long free_before = free_device_memory();
+  cv::dnn::Net net = make_probe_net();
+  net.setPreferableBackend(pair.backend);
+  net.setPreferableTarget(pair.target);
+  net.setInput(probe_input());
+  std::string log;
+  cv::Mat output;
+  {
+    OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
+    OpenCVLogCapture capture;
+    try {
+      const auto start = std::chrono::steady_clock::now();
+      output = net.forward().clone();
+      result.first_forward_ms = elapsed_ms(start);
+      result.ran = true;
+    } catch (const cv::Exception& e) {
+      result.error = e.err.empty() ? e.what() : e.err;
+    }
+    log = capture.finish();
+  }
+  result.log_lines = relevant_log_lines(log);
+  if (!result.ran) return result;
+  const long long free_after = free_device_memory();
+  if (free_before >= 0 && free_after >= 0) result.device_bytes_used = free_before - free_after;
+
+  std::vector<double> times;
+  for (int i = 0; i < kSteadyForwards; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    net.forward();
+    times.push_back(elapsed_ms(start));
+  }
+  result.steady_forward_ms = stats::median(times);
+  result.evidence = analyse_placement(log, net.dump(), pair);
+  cv::Mat diff;
+  cv::absdiff(output.reshape(1, 1), reference.reshape(1, 1), diff);
+  cv::minMaxIdx(diff, nullptr, &result.max_abs_diff);
+  return result;
+}
+
+std::string archs_text(const std::vector<GpuArch>& archs) {
+  std::string out;
+  for (const auto& a : archs) out += (out.empty() ? "" : " ") + a.text();
+  return out.empty() ? "-" : out;
+}
+
+std::string mib(std::size_t bytes) { return fmt::format("{:.0f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
+
+}  // namespace
+
+void diagnose(DoctorReport& report) {
+  report.problems.clear();
+  report.notes.clear();
+  const OpenCVBuildFacts& f = report.facts;
+  const std::string rebuild = "rebuild OpenCV with scripts/build_opencv_cuda.sh and configure zoo-bench with "
+                              "-DOpenCV_DIR=<prefix>/lib/cmake/opencv4";
+  if (!f.cuda) {
+    report.problems.push_back(fmt::format("OpenCV {} was built without CUDA, so DNN_TARGET_CUDA silently runs on the "
+                                          "CPU: {}",
+                                          f.version, rebuild));
+    return;
+  }
+  if (!f.dnn_cuda_backend) {
+    report.problems.push_back(fmt::format("OpenCV {} has CUDA but its dnn module has no CUDA backend (OPENCV_DNN_CUDA "
+                                          "off or cuDNN missing at build time): {}",
+                                          f.version, rebuild));
+  }
+  if (!f.cudnn) {
+    report.problems.push_back("OpenCV was built without cuDNN, which the dnn CUDA backend needs: install cuDNN and " +
+                              rebuild);
+  }
+  if (report.devices.empty()) {
+    report.problems.push_back("no CUDA device is visible (check nvidia-smi, the driver, and CUDA_VISIBLE_DEVICES)");
+  }
+  for (std::size_t i = 0; i < report.devices.size() && i < report.verdicts.size(); ++i) {
+    const CudaDevice& d = report.devices[i];
+    if (!report.verdicts[i].runnable) {
+      report.problems.push_back(fmt::format(
+          "GPU {} ({}, compute capability {}): OpenCV's kernels cannot run there: {}; rebuild with "
+          "scripts/build_opencv_cuda.sh --cuda-arch-bin {} (add --ptx to also embed PTX for newer GPUs)",
+          d.index, d.name, d.compute_capability.text(), report.verdicts[i].reason, d.compute_capability.text()));
+    }
+  }
+  for (const auto& p : report.probes) {
+    if (!p.ran) {
+      report.problems.push_back(fmt::format("the probe network failed on {}: {}", p.pair.name, p.error));
+      continue;
+    }
+    if (p.evidence.fell_back()) {
+      report.problems.push_back(fmt::format("the probe network on {} fell back to the CPU: {}", p.pair.name,
+                                            p.evidence.describe()));
+    }
+    if (!p.matches()) {
+      report.problems.push_back(fmt::format("the probe network on {} differs from the CPU: max |diff| {:.3g} > {:.3g} "
+                                            "(relative tolerance {} of max |output| {:.3g})",
+                                            p.pair.name, p.max_abs_diff, p.relative_tolerance * p.max_abs_reference,
+                                            p.relative_tolerance, p.max_abs_reference));
+    }
+    if (p.ran && !p.evidence.fell_back() && !p.used_gpu_memory()) {
+      report.problems.push_back(fmt::format("the probe network on {} allocated no device memory (free memory did not "
+                                            "drop), so it did not run on the GPU",
+                                            p.pair.name));
+    }
+  }
+  // Explain OpenCV 4.10's cuDNN 9 version warning only when the probes show cuDNN working.
+  const bool probes_passed = !report.probes.empty() &&
+                             std::all_of(report.probes.begin(), report.probes.end(),
+                                         [](const ProbeResult& p) { return p.passed(); });
+  for (const auto& p : report.probes) {
+    for (const auto& line : p.log_lines) {
+      if (probes_passed && line.find("cuDNN reports version") != std::string::npos) {
+        report.notes.push_back("OpenCV 4.10 warns that 'cuDNN reports version X.Y which is not compatible' with cuDNN 9: "
+                               "it decodes cuDNN 9's new version number the old way. The probe above ran correctly "
+                               "on cuDNN, so the warning is a false alarm.");
+        return;
+      }
+    }
+  }
+}
+
+DoctorReport run_doctor() {
+  DoctorReport report;
+  report.facts = current_build_facts();
+  report.devices = cuda_devices();
+  report.driver_version = cuda_driver_version();
+  for (const auto& d : report.devices) {
+    report.verdicts.push_back(arch_verdict(d.compute_capability, report.facts.arch_bin, report.facts.arch_ptx));
+  }
+  if (report.facts.cuda && report.facts.dnn_cuda_backend) {
+    cv::dnn::Net cpu = make_probe_net();
+    cpu.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    cpu.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    cpu.setInput(probe_input());
+    const cv::Mat reference = cpu.forward().clone();
+    for (int index : {1, 2}) report.probes.push_back(run_probe(backend_target_at(index), reference));
+  }
+  diagnose(report);
+  return report;
+}
+
+void print_doctor(const DoctorReport& r, std::ostream& out) {
+  const OpenCVBuildFacts& f = r.facts;
+  fmt::print(out, "OpenCV\n  version:          {}{}\n", f.version,
+             f.configuration.empty() ? "" : fmt::format(" ({})", f.configuration));
+  fmt::print(out, "  CUDA:             {}\n", f.cuda ? fmt::format("yes, CUDA {} ({})", f.cuda_version, f.cuda_features) : "no");
+  if (f.cuda) {
+    fmt::print(out, "  CUDA_ARCH_BIN:    {}\n  CUDA_ARCH_PTX:    {}\n", archs_text(f.arch_bin), archs_text(f.arch_ptx));
+    fmt::print(out, "  cuDNN:            {}\n", f.cudnn ? "yes, " + f.cudnn_version : "no");
+    fmt::print(out, "  dnn CUDA backend: {}\n", f.dnn_cuda_backend ? "yes" : "no");
+  }
+  fmt::print(out, "\nCUDA devices (driver {})\n", r.driver_version.value_or("not found"));
+  if (r.devices.empty()) fmt::print(out, "  none visible to OpenCV\n");
+  for (std::size_t i = 0; i < r.devices.size(); ++i) {
+    const CudaDevice& d = r.devices[i];
+    fmt::print(out, "  GPU {}: {}, compute capability {}, {} total, {} free\n", d.index, d.name,
+               d.compute_capability.text(), mib(d.total_memory), mib(d.free_memory));
+    if (i < r.verdicts.size()) {
+      fmt::print(out, "    kernels: {} ({}); OpenCV isCompatible: {}\n", r.verdicts[i].runnable ? "OK" : "CANNOT RUN",
+                 r.verdicts[i].reason, d.opencv_compatible ? "yes" : "no");
+    }
+  }
+  if (!r.probes.empty()) fmt::print(out, "\nLive probe (conv net, 1x3x224x224; compared with the CPU)\n");
+  for (const auto& p : r.probes) {
+    if (!p.ran) {
+      fmt::print(out, "  {:<10} FAILED: {}\n", p.pair.name, p.error);
+      continue;
+    }
+    fmt::print(out,
+               "  {:<10} {}: max |diff| {:.3g} (limit {:.3g}), device memory used {}, layers {}, first forward "
+               "{:.2f} ms, then {:.3f} ms\n",
+               p.pair.name, p.passed() ? "PASS" : "FAIL", p.max_abs_diff, p.relative_tolerance * p.max_abs_reference,
+               p.device_bytes_used >= 0 ? mib(static_cast<std::size_t>(std::max(0LL, p.device_bytes_used))) : "unknown",
+               p.evidence.fell_back() ? p.evidence.describe() : fmt::format("{} on GPU", p.evidence.layers),
+               p.first_forward_ms, p.steady_forward_ms);
+  }
+  for (const auto& note : r.notes) fmt::print(out, "\nNote: {}\n", note);
+  if (r.cuda_usable()) {
+    fmt::print(out, "\nVerdict: the CUDA target is usable: OpenCV's dnn runs on the GPU here.\n");
+  } else {
+    fmt::print(out, "\nVerdict: the CUDA target is NOT usable:\n");
+    for (const auto& problem : r.problems) fmt::print(out, "  - {}\n", problem);
+  }
+}
+
+std::string doctor_json(const DoctorReport& r) {
+  using nlohmann::json;
+  const OpenCVBuildFacts& f = r.facts;
+  auto archs = [](const std::vector<GpuArch>& a) {
+    json list = json::array();
+    for (const auto& x : a) list.push_back(x.text());
+    return list;
+  };
+  json j = {{"schema_version", 1},
+            {"opencv", {{"version", f.version}, {"configuration", f.configuration}, {"cuda", f.cuda},
+                        {"cuda_version", f.cuda_version}, {"arch_bin", archs(f.arch_bin)}, {"arch_ptx", archs(f.arch_ptx)},
+                        {"cudnn", f.cudnn}, {"cudnn_version", f.cudnn_version}, {"dnn_cuda_backend", f.dnn_cuda_backend}}},
+            {"driver_version", r.driver_version ? json(*r.driver_version) : json(nullptr)},
+            {"cuda_usable", r.cuda_usable()},
+            {"problems", r.problems},
+            {"notes", r.notes}};
+  j["devices"] = json::array();
+  for (std::size_t i = 0; i < r.devices.size(); ++i) {
+    const CudaDevice& d = r.devices[i];
+    j["devices"].push_back({{"index", d.index}, {"name", d.name}, {"compute_capability", d.compute_capability.text()},
+                            {"total_memory", d.total_memory}, {"opencv_compatible", d.opencv_compatible},
+                            {"kernels_runnable", i < r.verdicts.size() && r.verdicts[i].runnable},
+                            {"verdict", i < r.verdicts.size() ? r.verdicts[i].reason : ""}});
+  }
+  j["probes"] = json::array();
+  for (const auto& p : r.probes) {
+    j["probes"].push_back({{"target", p.pair.name}, {"ran", p.ran}, {"error", p.error}, {"passed", p.passed()},
+                           {"max_abs_diff", p.max_abs_diff}, {"tolerance", p.relative_tolerance * p.max_abs_reference},
+                           {"device_bytes_used", p.device_bytes_used}, {"cpu_fallback", p.evidence.fell_back()},
+                           {"layers", p.evidence.layers}, {"first_forward_ms", p.first_forward_ms},
+                           {"steady_forward_ms", p.steady_forward_ms}, {"log", p.log_lines}});
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace zoobench
