@@ -8,6 +8,7 @@
 #include "zoobench/device/device.hpp"
 #include "zoobench/device/doctor.hpp"
 #include "zoobench/device/placement.hpp"
+#include "zoobench/measure/log_capture.hpp"
 
 namespace zoobench {
 namespace {
@@ -95,8 +96,8 @@ TEST(Fallback, PerLayerFallbackIsNamed) {
   const std::string log =
       "[ INFO:0@1.2] global op_cuda.cpp (78) initCUDABackend CUDA backend will fallback to the CPU implementation for "
       "the layer \"argmax\" of type ArgLayer\n";
-  const DeviceEvidence e = analyse_placement(log, kDump, backend_target_at(2));
-  EXPECT_TRUE(e.checked);
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {kDump}, true, {}}, backend_target_at(2));
+  EXPECT_TRUE(e.checked());
   EXPECT_TRUE(e.fell_back());
   EXPECT_FALSE(e.whole_net_on_cpu);
   EXPECT_EQ(e.layers, 4);
@@ -110,24 +111,24 @@ TEST(Fallback, WholeNetSwitchedToCpuIsCaught) {
   const std::string log =
       "[ WARN:0@0.05] global ./modules/dnn/src/net_impl.cpp (179) setUpNet DNN module was not built with CUDA backend; "
       "switching to CPU\n";
-  const DeviceEvidence e = analyse_placement(log, dump, backend_target_at(1));
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {dump}, true, {}}, backend_target_at(1));
   EXPECT_TRUE(e.whole_net_on_cpu);
   EXPECT_EQ(e.describe(), "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend; switching to CPU)");
   const std::string log410 =
       "[ WARN:0@0.301] global net_impl.cpp:178 setUpNet DNN module was not built with CUDA backend; switching to CPU\n";
-  EXPECT_EQ(analyse_placement(log410, dump, backend_target_at(2)).describe(),
+  EXPECT_EQ(analyse_placement(PlacementInput{log410, {dump}, true, {}}, backend_target_at(2)).describe(),
             "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend; switching to CPU)");
   // Even with no log line, every layer labelled OCV means the whole net ran on the CPU.
-  EXPECT_TRUE(analyse_placement("", dump, backend_target_at(1)).whole_net_on_cpu);
+  EXPECT_TRUE(analyse_placement(PlacementInput{"", {dump}, true, {}}, backend_target_at(1)).whole_net_on_cpu);
 }
 
 TEST(Fallback, AllLayersOnCudaIsClean) {
   const std::string dump = "\t\"a\" [label=\"a\\nConvolution\\lCUDA/CUDA\\n\"]\n\t\"b\" [label=\"b\\nReLU\\lCUDA/CUDA\\n\"]\n";
-  const DeviceEvidence e = analyse_placement("", dump, backend_target_at(1));
-  EXPECT_TRUE(e.checked);
+  const DeviceEvidence e = analyse_placement(PlacementInput{"", {dump}, true, {}}, backend_target_at(1));
+  EXPECT_TRUE(e.checked());
   EXPECT_FALSE(e.fell_back());
-  EXPECT_EQ(e.describe(), "");
-  EXPECT_FALSE(analyse_placement("", dump, backend_target_at(0)).checked);  // nothing to check on the CPU
+  EXPECT_EQ(e.describe(), "GPU 2/2 layers");
+  EXPECT_FALSE(analyse_placement(PlacementInput{"", {dump}, true, {}}, backend_target_at(0)).checked());  // nothing to check on the CPU
 }
 
 TEST(Fallback, LogCaptureInterceptsOpenCVInfoAndWarningsAndRestoresBothStreams) {
@@ -153,7 +154,7 @@ TEST(Fallback, TheInputHolderIsNoFallback) {
       "[ INFO:0@0.546] global op_cuda.cpp:80 initCUDABackend CUDA backend will fallback to the CPU implementation "
       "for the layer \"_input\" of type __NetInputLayer__\n";
   const std::string dump = "\t\"a\" [label=\"a\\nConvolution\\lCUDA/CUDA\\n\"]\n";
-  const DeviceEvidence e = analyse_placement(log, dump, backend_target_at(1));
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {dump}, true, {}}, backend_target_at(1));
   EXPECT_FALSE(e.fell_back()) << e.describe();
   EXPECT_EQ(e.layers, 1);
 }
@@ -166,8 +167,9 @@ ProbeResult passing_probe(int index) {
   p.relative_tolerance = 1e-3;
   p.max_abs_diff = 1e-4;
   p.device_bytes_used = 64 << 20;
-  p.evidence.checked = true;
+  p.evidence.state = Placement::OnGpu;
   p.evidence.layers = 7;
+  p.evidence.gpu_layers = 7;
   return p;
 }
 

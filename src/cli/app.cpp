@@ -101,7 +101,7 @@ std::vector<std::string> cuda_requirement_failures(const std::vector<RunRecord>&
     const std::string what = fmt::format("{} {} on {}", r.model, r.file_list, r.backend_target.name);
     if (r.status == Status::Failed) failures.push_back(fmt::format("{}: failed: {}", what, r.message));
     else if (r.status == Status::Ok && r.device.fell_back()) failures.push_back(fmt::format("{}: {}", what, r.device.describe()));
-    else if (r.status == Status::Ok && !r.device.checked) failures.push_back(fmt::format("{}: placement not checked", what));
+    else if (r.status == Status::Ok && !r.device.verified()) failures.push_back(fmt::format("{}: placement not checked", what));
   }
   return failures;
 }

@@ -1,4 +1,5 @@
 #include "zoobench/device/doctor.hpp"
+#include "zoobench/measure/log_capture.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -102,18 +103,15 @@ ProbeResult run_probe(const BackendTarget& pair, const cv::Mat& reference) {
   net.setInput(probe_input());
   std::string log;
   cv::Mat output;
-  {
-    OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
-    OpenCVLogCapture capture;
-    try {
+  try {
+    with_captured_log(log, [&] {
       const auto start = std::chrono::steady_clock::now();
       output = net.forward().clone();
       result.first_forward_ms = elapsed_ms(start);
       result.ran = true;
-    } catch (const cv::Exception& e) {
-      result.error = e.err.empty() ? e.what() : e.err;
-    }
-    log = capture.finish();
+    });
+  } catch (const cv::Exception& e) {
+    result.error = e.err.empty() ? e.what() : e.err;
   }
   result.log_lines = relevant_log_lines(log);
   if (!result.ran) return result;
@@ -127,7 +125,7 @@ ProbeResult run_probe(const BackendTarget& pair, const cv::Mat& reference) {
     times.push_back(elapsed_ms(start));
   }
   result.steady_forward_ms = stats::median(times);
-  result.evidence = analyse_placement(log, net.dump(), pair);
+  result.evidence = analyse_placement(PlacementInput{log, {net.dump()}, true, {}}, pair);
   cv::Mat diff;
   cv::absdiff(output.reshape(1, 1), reference.reshape(1, 1), diff);
   cv::minMaxIdx(diff, nullptr, &result.max_abs_diff);

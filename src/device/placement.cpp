@@ -1,67 +1,129 @@
 #include "zoobench/device/placement.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <iostream>
-#include <cstdlib>
+#include <algorithm>
 #include <regex>
+#include <set>
 #include <sstream>
-
-#include <opencv2/core/utils/logger.hpp>
-
-#include "zoobench/error.hpp"
 
 namespace zoobench {
 
-OpenCVLogCapture::OpenCVLogCapture() {
-  std::fflush(stdout);
-  std::fflush(stderr);
-  std::cout.flush();
-  char path[] = "/tmp/zoo-bench-log-XXXXXX";
-  m_capture_fd = ::mkstemp(path);
-  if (m_capture_fd < 0) throw Error("cannot create a temporary file to capture OpenCV's log (is /tmp writable?)");
-  ::unlink(path);
-  m_saved_stdout = ::dup(STDOUT_FILENO);
-  m_saved_stderr = ::dup(STDERR_FILENO);
-  ::dup2(m_capture_fd, STDOUT_FILENO);
-  ::dup2(m_capture_fd, STDERR_FILENO);
+namespace {
+
+// The network's input holder: it only holds the host-side input, which every backend copies from.
+constexpr const char* kInputLayer = "_input";
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
 }
 
-OpenCVLogCapture::~OpenCVLogCapture() {
-  if (!m_finished) finish();
-  if (m_capture_fd >= 0) ::close(m_capture_fd);
+bool contains(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
+
+// The message without the logger's prefix: OpenCV 4.6 writes "[ WARN:0@0.05] global
+// ./modules/dnn/src/net_impl.cpp (179) setUpNet MESSAGE", 4.10 "[ WARN:0@0.30] global net_impl.cpp:178
+// setUpNet MESSAGE".
+std::string strip_log_prefix(const std::string& line) {
+  static const std::regex prefix_re(R"RE(^\[[^\]]*\]\s+\S+\s+\S+(?:\s+\(\d+\))?\s+\w+\s+)RE");
+  return std::regex_replace(line, prefix_re, "");
 }
 
-std::string OpenCVLogCapture::finish() {
-  if (m_finished) return {};
-  m_finished = true;
-  std::fflush(stdout);
-  std::fflush(stderr);
-  ::dup2(m_saved_stdout, STDOUT_FILENO);
-  ::dup2(m_saved_stderr, STDERR_FILENO);
-  ::close(m_saved_stdout);
-  ::close(m_saved_stderr);
+std::string first_line_with(const std::vector<std::string>& lines, const char* what) {
+  for (const auto& line : lines) {
+    if (contains(line, what)) return strip_log_prefix(line);
+  }
+  return {};
+}
+
+// Layers named in "CUDA backend will fallback to the CPU implementation for the layer "X"" lines.
+std::vector<std::string> layers_named_in_log(const std::string& log) {
+  std::vector<std::string> names;
+  const std::regex layer_re(R"RE(fallback to the CPU implementation for the layer "([^"]+)")RE");
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), layer_re); it != std::sregex_iterator(); ++it) {
+    const std::string name = (*it)[1];
+    if (name != kInputLayer && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
+std::string joined_names(const std::vector<std::string>& names) {
   std::string text;
-  ::lseek(m_capture_fd, 0, SEEK_SET);
-  char buffer[4096];
-  ssize_t n = 0;
-  while ((n = ::read(m_capture_fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < names.size() && i < 8; ++i) text += (i ? ", " : "") + names[i];
+  if (names.size() > 8) text += fmt::format(", ... ({} more)", names.size() - 8);
   return text;
 }
 
-OpenCVLogLevel::OpenCVLogLevel(int level)
-    : m_previous(cv::utils::logging::setLogLevel(static_cast<cv::utils::logging::LogLevel>(level))) {}
-
-OpenCVLogLevel::~OpenCVLogLevel() {
-  cv::utils::logging::setLogLevel(static_cast<cv::utils::logging::LogLevel>(m_previous));
+int severity(Placement p) {
+  switch (p) {
+    case Placement::NotChecked: return 0;
+    case Placement::OnGpu: return 1;
+    case Placement::Unverified: return 2;
+    case Placement::Fallback: return 3;
+  }
+  return 0;
 }
 
-namespace {
-constexpr const char* kInputLayer = "_input";
+// The dumps' verdict; the log's whole-net and per-layer messages are applied afterwards.
+void judge_dumps(const std::vector<LayerPlacement>& placements, const BackendTarget& requested,
+                 DeviceEvidence& e) {
+  std::set<std::string> foreign_targets;
+  int demoted = 0;
+  for (const auto& p : placements) {
+    if (p.layer == kInputLayer) continue;
+    ++e.layers;
+    if (p.backend != requested.backend_name) {
+      e.cpu_layers.push_back(p.layer);
+    } else if (p.target == requested.target_name) {
+      ++e.gpu_layers;
+    } else if (requested.fp16 && p.target == "CUDA") {
+      ++demoted;
+    } else {
+      foreign_targets.insert(p.backend + "/" + p.target);
+    }
+  }
+  if (e.layers == 0) {
+    e.state = Placement::Unverified;
+    e.reason = "Net::dump() gave no labelled layers";
+    return;
+  }
+  if (!e.cpu_layers.empty()) {
+    e.state = Placement::Fallback;
+    e.whole_net_on_cpu = static_cast<int>(e.cpu_layers.size()) == e.layers;
+    if (e.whole_net_on_cpu) e.cpu_layers.clear();
+    return;
+  }
+  if (demoted > 0) {
+    e.state = Placement::Fallback;
+    e.fp16_demoted = true;
+    e.reason = fmt::format("{}/{} layers set up for CUDA (FP32) although CUDA_FP16 was requested", demoted, e.layers);
+    return;
+  }
+  if (!foreign_targets.empty()) {
+    std::string labels;
+    for (const auto& t : foreign_targets) labels += (labels.empty() ? "" : ", ") + t;
+    e.state = Placement::Unverified;
+    e.reason = fmt::format("layers labelled {} while {}/{} was requested", labels, requested.backend_name,
+                           requested.target_name);
+    return;
+  }
+  e.state = Placement::OnGpu;
+}
+
 }  // namespace
+
+const char* placement_name(Placement p) {
+  switch (p) {
+    case Placement::NotChecked: return "-";
+    case Placement::OnGpu: return "verified";
+    case Placement::Fallback: return "fallback";
+    case Placement::Unverified: return "unverified";
+  }
+  return "?";
+}
 
 std::vector<LayerPlacement> parse_net_dump(const std::string& dump) {
   // Each node: "name" [label="...BACKEND/TARGET\n..."]; a fused cluster lists "{a\n... | b\n...}" and
@@ -71,7 +133,6 @@ std::vector<LayerPlacement> parse_net_dump(const std::string& dump) {
   const std::regex tag_re(R"RE(\\[nl]([A-Za-z]+)/([A-Za-z0-9_]+)\\n)RE");
   for (auto it = std::sregex_iterator(dump.begin(), dump.end(), node_re); it != std::sregex_iterator(); ++it) {
     const std::string label = (*it)[1];
-    std::smatch tag;
     std::string backend, target;
     for (auto t = std::sregex_iterator(label.begin(), label.end(), tag_re); t != std::sregex_iterator(); ++t) {
       backend = (*t)[1];
@@ -93,84 +154,125 @@ std::vector<LayerPlacement> parse_net_dump(const std::string& dump) {
   return placements;
 }
 
-void reemit_warnings(const std::string& captured_log) {
-  std::istringstream lines(captured_log);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.find("[ WARN") != std::string::npos || line.find("[ERROR") != std::string::npos) {
-      std::fprintf(stderr, "%s\n", line.c_str());
-    }
-  }
-}
-
 std::vector<std::string> relevant_log_lines(const std::string& captured_log) {
   std::vector<std::string> lines;
-  std::istringstream in(captured_log);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find("switching to CPU") != std::string::npos || line.find("fallback") != std::string::npos ||
-        line.find("CUDA") != std::string::npos || line.find("cuDNN") != std::string::npos) {
+  for (const auto& line : lines_of(captured_log)) {
+    if (contains(line, "switching to") || contains(line, "fallback") || contains(line, "CUDA") ||
+        contains(line, "cuDNN") || contains(line, "FP16")) {
       lines.push_back(line);
     }
   }
   return lines;
 }
 
-std::string DeviceEvidence::describe() const {
-  if (whole_net_on_cpu) {
-    for (const auto& line : log_lines) {
-      const auto pos = line.find("switching to CPU");
-      if (pos != std::string::npos) {
-        // Keep the message, without the logger's prefix: OpenCV 4.6 writes "[ WARN:0@0.05] global
-        // ./modules/dnn/src/net_impl.cpp (179) setUpNet MESSAGE", 4.10 "[ WARN:0@0.30] global
-        // net_impl.cpp:178 setUpNet MESSAGE".
-        static const std::regex prefix_re(R"RE(^\[[^\]]*\]\s+\S+\s+\S+(?:\s+\(\d+\))?\s+\w+\s+)RE");
-        const std::string why = std::regex_replace(line, prefix_re, "");
-        return fmt::format("CPU FALLBACK: whole net on CPU ({})", why);
-      }
-    }
-    return "CPU FALLBACK: whole net on CPU";
+std::vector<std::string> opencv_warning_lines(const std::string& captured_log) {
+  std::vector<std::string> lines;
+  for (const auto& line : lines_of(captured_log)) {
+    if (contains(line, "[ WARN") || contains(line, "[ERROR")) lines.push_back(line);
   }
-  if (cpu_layers.empty()) return {};
-  std::string names;
-  for (std::size_t i = 0; i < cpu_layers.size() && i < 8; ++i) names += (i ? ", " : "") + cpu_layers[i];
-  if (cpu_layers.size() > 8) names += fmt::format(", ... ({} more)", cpu_layers.size() - 8);
-  return fmt::format("CPU FALLBACK: {}/{} layers on CPU: {}", cpu_layers.size(), layers, names);
+  return lines;
 }
 
-DeviceEvidence analyse_placement(const std::string& captured_log, const std::string& net_dump,
-                                 const BackendTarget& requested) {
-  DeviceEvidence evidence;
-  if (!requested.is_cuda()) return evidence;
-  evidence.checked = true;
-  evidence.log_lines = relevant_log_lines(captured_log);
-  const std::vector<LayerPlacement> placements = parse_net_dump(net_dump);
+DeviceEvidence analyse_placement(const PlacementInput& input, const BackendTarget& requested) {
+  DeviceEvidence e;
+  if (!requested.placement_checked) return e;
+  const std::vector<std::string> lines = lines_of(input.captured_log);
+  e.log_lines = relevant_log_lines(input.captured_log);
 
-  int on_cuda = 0;
-  for (const auto& p : placements) {
-    if (p.layer == kInputLayer) continue;
-    if (p.backend == "CUDA") ++on_cuda;
-    else evidence.cpu_layers.push_back(p.layer);
+  if (input.net_visible) {
+    std::vector<LayerPlacement> placements;
+    for (const auto& dump : input.dumps) {
+      const auto parsed = parse_net_dump(dump);
+      placements.insert(placements.end(), parsed.begin(), parsed.end());
+    }
+    judge_dumps(placements, requested, e);
+  } else {
+    e.state = Placement::Unverified;
+    e.reason = fmt::format("the net is hidden inside {}, which exposes no layer placement",
+                           input.hidden_by.empty() ? "an OpenCV API" : input.hidden_by);
   }
-  evidence.layers = on_cuda + static_cast<int>(evidence.cpu_layers.size());
-  const bool said_switching = captured_log.find("switching to CPU") != std::string::npos;
-  evidence.whole_net_on_cpu = said_switching || (!placements.empty() && on_cuda == 0);
-  if (evidence.whole_net_on_cpu) evidence.cpu_layers.clear();
-  // Layers named in "CUDA backend will fallback ... for the layer "X"" lines but fused away from the
-  // dump still ran on the CPU.
-  const std::regex layer_re(R"RE(fallback to the CPU implementation for the layer "([^"]+)")RE");
-  for (auto it = std::sregex_iterator(captured_log.begin(), captured_log.end(), layer_re);
-       it != std::sregex_iterator() && !evidence.whole_net_on_cpu; ++it) {
-    const std::string name = (*it)[1];
-    // OpenCV names the network's input holder ("_input", __NetInputLayer__) too: it only holds the
-    // host-side input, which every backend copies from, so it is no fallback.
-    if (name == kInputLayer) continue;
-    if (std::find(evidence.cpu_layers.begin(), evidence.cpu_layers.end(), name) == evidence.cpu_layers.end()) {
-      evidence.cpu_layers.push_back(name);
-      ++evidence.layers;
+
+  // The log adds what the dump cannot show: a whole-net switch, an FP16 demotion, fused-away layers.
+  const std::string switched = first_line_with(lines, "switching to CPU");
+  if (!switched.empty()) {
+    e.state = Placement::Fallback;
+    e.whole_net_on_cpu = true;
+    e.cpu_layers.clear();
+    e.reason = switched;
+    return e;
+  }
+  const std::string fp32 = first_line_with(lines, "switching to FP32");
+  if (!fp32.empty() && requested.fp16) {
+    e.state = Placement::Fallback;
+    e.fp16_demoted = true;
+    e.reason = fp32;
+  }
+  if (e.whole_net_on_cpu) return e;
+  for (const auto& name : layers_named_in_log(input.captured_log)) {
+    if (std::find(e.cpu_layers.begin(), e.cpu_layers.end(), name) != e.cpu_layers.end()) continue;
+    e.cpu_layers.push_back(name);
+    if (input.net_visible && e.layers > 0) ++e.layers;  // fused away from the dump, yet run on the CPU
+    e.state = Placement::Fallback;
+  }
+  return e;
+}
+
+DeviceEvidence merge_evidence(const DeviceEvidence& a, const DeviceEvidence& b) {
+  if (!a.checked()) return b;
+  if (!b.checked()) return a;
+  const bool b_worse = severity(b.state) > severity(a.state);
+  DeviceEvidence worst = b_worse ? b : a;
+  const DeviceEvidence& other = b_worse ? a : b;
+  for (const auto& name : other.cpu_layers) {
+    if (std::find(worst.cpu_layers.begin(), worst.cpu_layers.end(), name) == worst.cpu_layers.end()) {
+      worst.cpu_layers.push_back(name);
     }
   }
-  return evidence;
+  worst.whole_net_on_cpu = a.whole_net_on_cpu || b.whole_net_on_cpu;
+  worst.fp16_demoted = a.fp16_demoted || b.fp16_demoted;
+  for (const auto& line : other.log_lines) {
+    if (std::find(worst.log_lines.begin(), worst.log_lines.end(), line) == worst.log_lines.end()) {
+      worst.log_lines.push_back(line);
+    }
+  }
+  return worst;
+}
+
+std::string DeviceEvidence::describe() const {
+  switch (state) {
+    case Placement::NotChecked: return {};
+    case Placement::OnGpu: return fmt::format("GPU {}/{} layers", gpu_layers, layers);
+    case Placement::Unverified: return "UNVERIFIED: " + reason;
+    case Placement::Fallback: break;
+  }
+  if (whole_net_on_cpu) {
+    return reason.empty() ? "CPU FALLBACK: whole net on CPU" : fmt::format("CPU FALLBACK: whole net on CPU ({})", reason);
+  }
+  std::string text;
+  if (!cpu_layers.empty()) {
+    // A hidden net's size is unknown: only the layers OpenCV's log names can be counted.
+    text = layers > 0 ? fmt::format("CPU FALLBACK: {}/{} layers on CPU: {}", cpu_layers.size(), layers,
+                                    joined_names(cpu_layers))
+                      : fmt::format("CPU FALLBACK: {} layer{} named in OpenCV's log ran on the CPU: {}",
+                                    cpu_layers.size(), cpu_layers.size() == 1 ? "" : "s", joined_names(cpu_layers));
+  }
+  if (fp16_demoted) text += (text.empty() ? "" : "; ") + fmt::format("FP16 DEMOTED to FP32 ({})", reason);
+  return text;
+}
+
+std::string DeviceEvidence::short_text() const {
+  switch (state) {
+    case Placement::NotChecked: return "-";
+    case Placement::OnGpu: return fmt::format("verified {}/{}", gpu_layers, layers);
+    case Placement::Unverified: return "UNVERIFIED";
+    case Placement::Fallback: break;
+  }
+  if (whole_net_on_cpu) return "FALLBACK whole net";
+  if (!cpu_layers.empty()) {
+    return layers > 0 ? fmt::format("FALLBACK {}/{}", cpu_layers.size(), layers)
+                      : fmt::format("FALLBACK {} named", cpu_layers.size());
+  }
+  return "FP16 DEMOTED";
 }
 
 }  // namespace zoobench

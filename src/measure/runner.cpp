@@ -12,6 +12,7 @@
 #include "zoobench/input/images.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/device/placement.hpp"
+#include "zoobench/measure/log_capture.hpp"
 #include "zoobench/catalog/model_file.hpp"
 #include "zoobench/measure/tracking_runner.hpp"
 
@@ -52,23 +53,10 @@ double first_call_with_evidence(Model& model, const cv::Mat& image, const cv::Ma
                                 const BackendTarget& pair, DeviceEvidence& evidence, StageSamples* samples) {
   if (!pair.is_cuda()) return run_pipeline(model, image, label_row, samples);
   std::string log;
-  double ms = 0;
-  {
-    OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
-    OpenCVLogCapture capture;
-    try {
-      ms = run_pipeline(model, image, label_row, samples);
-    } catch (...) {
-      log = capture.finish();
-      reemit_warnings(log);
-      throw;
-    }
-    log = capture.finish();
-  }
-  reemit_warnings(log);
-  std::string dump;
-  for (auto net : model.nets()) dump += net.dump();
-  evidence = analyse_placement(log, dump, pair);
+  const double ms = with_captured_log(log, [&] { return run_pipeline(model, image, label_row, samples); });
+  PlacementInput input{log, {}, true, {}};
+  for (auto net : model.nets()) input.dumps.push_back(net.dump());
+  evidence = analyse_placement(input, pair);
   return ms;
 }
 

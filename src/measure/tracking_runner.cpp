@@ -13,6 +13,7 @@
 #include "zoobench/input/images.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/device/placement.hpp"
+#include "zoobench/measure/log_capture.hpp"
 #include "zoobench/catalog/model_file.hpp"
 
 namespace zoobench {
@@ -35,17 +36,7 @@ void with_log_capture(std::string* log, Call&& call) {
     call();
     return;
   }
-  OpenCVLogLevel info_level(cv::utils::logging::LOG_LEVEL_INFO);
-  OpenCVLogCapture capture;
-  try {
-    call();
-  } catch (...) {
-    *log += capture.finish();
-    reemit_warnings(*log);
-    throw;
-  }
-  *log += capture.finish();
-  reemit_warnings(*log);
+  with_captured_log(*log, call);
 }
 
 std::string summarize(const TrackingTally& tally) {
@@ -188,7 +179,7 @@ void run_tracking(const TrackingPlan& plan, const std::function<void(const RunRe
         if (failed) break;  // the tracker is in an unknown state: later sizes would fail the same way
         // The net is hidden inside cv::Tracker: the evidence is OpenCV's log ("switching to CPU", per-layer
         // fallback lines), with no layer dump.
-        if (pair.is_cuda() && first_record) record.device = analyse_placement(log, "", pair);
+        if (pair.is_cuda() && first_record) record.device = analyse_placement(PlacementInput{log, {}, false, "cv::Tracker"}, pair);
         first_record = false;
         record.result = summarize(tally);
         if (record.samples.total.empty()) {

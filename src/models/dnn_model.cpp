@@ -17,6 +17,11 @@ void DnnModel::infer() {
   m_net.forward(m_outputs, m_output_names);
 }
 
+std::vector<std::vector<int>> DnnModel::input_shapes() const {
+  if (m_blob.empty()) return {};
+  return {std::vector<int>(m_blob.size.p, m_blob.size.p + m_blob.dims)};
+}
+
 cv::Size DnnModel::declared_input_size(cv::Size fallback) const {
   if (m_info.inputs.empty()) return fallback;
   const auto& dims = m_info.inputs.front().dims;

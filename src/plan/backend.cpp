@@ -10,15 +10,19 @@ namespace zoobench {
 
 const std::vector<BackendTarget>& backend_target_pairs() {
   static const std::vector<BackendTarget> pairs = {
-      {0, cv::dnn::DNN_BACKEND_OPENCV, cv::dnn::DNN_TARGET_CPU, "CPU", "OPENCV", "CPU"},
-      {1, cv::dnn::DNN_BACKEND_CUDA, cv::dnn::DNN_TARGET_CUDA, "CUDA", "CUDA", "CUDA"},
-      {2, cv::dnn::DNN_BACKEND_CUDA, cv::dnn::DNN_TARGET_CUDA_FP16, "CUDA_FP16", "CUDA", "CUDA_FP16"},
-      {3, cv::dnn::DNN_BACKEND_TIMVX, cv::dnn::DNN_TARGET_NPU, "TIMVX", "TIMVX", "NPU"},
+      // index backend target name backend_name target_name cuda fp16 accelerator placement_checked
+      {0, cv::dnn::DNN_BACKEND_OPENCV, cv::dnn::DNN_TARGET_CPU, "CPU", "OPENCV", "CPU", false, false, false, false},
+      {1, cv::dnn::DNN_BACKEND_CUDA, cv::dnn::DNN_TARGET_CUDA, "CUDA", "CUDA", "CUDA", true, false, true, true},
+      {2, cv::dnn::DNN_BACKEND_CUDA, cv::dnn::DNN_TARGET_CUDA_FP16, "CUDA_FP16", "CUDA", "CUDA_FP16", true, true, true,
+       true},
+      {3, cv::dnn::DNN_BACKEND_TIMVX, cv::dnn::DNN_TARGET_NPU, "TIMVX", "TIMVX", "NPU", false, false, true, false},
       // DNN_BACKEND_CANN is 8 from OpenCV 4.7 on; 4.6 has no such enumerator, so name the value.
-      {4, 8, cv::dnn::DNN_TARGET_NPU, "CANN", "CANN", "NPU"},
+      {4, 8, cv::dnn::DNN_TARGET_NPU, "CANN", "CANN", "NPU", false, false, true, false},
   };
   return pairs;
 }
+
+const BackendTarget& cpu_backend_target() { return backend_target_pairs().front(); }
 
 const BackendTarget& backend_target_at(int index) {
   const auto& pairs = backend_target_pairs();

@@ -45,7 +45,7 @@ nlohmann::json record_json(const RunRecord& r) {
       {"result", r.result},
       {"note", r.note},
       {"device",
-       {{"checked", r.device.checked},
+       {{"checked", r.device.checked()},
         {"layers", r.device.layers},
         {"cpu_fallback", r.device.fell_back()},
         {"whole_net_on_cpu", r.device.whole_net_on_cpu},
@@ -151,7 +151,7 @@ class CsvReporter final : public FileReporter {
                          s.zoo_mean, s.median, s.min, s.max, s.mean, s.stddev, opt(s.p90), opt(s.p99),
                          stats::median(r.samples.preprocess), stats::median(r.samples.infer),
                          stats::median(r.samples.postprocess), r.first_call_ms, r.load_ms,
-                         r.device.checked ? (r.device.fell_back() ? "yes" : "no") : "", status_name(r.status),
+                         r.device.checked() ? (r.device.fell_back() ? "yes" : "no") : "", status_name(r.status),
                          csv_escape(r.message));
     }
     return out;

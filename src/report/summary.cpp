@@ -17,13 +17,7 @@ std::string model_text(const RunRecord& r) { return fmt::format("{} {}", r.model
 
 // Where the layers ran, for CUDA targets: "GPU 57/57" or "CPU FALLBACK ...".
 std::string placement_text(const RunRecord& r) {
-  if (!r.device.checked) return r.backend_target.is_cuda() ? "unchecked" : "-";
-  if (r.device.fell_back()) return r.device.whole_net_on_cpu ? "CPU FALLBACK (whole net)"
-                                                             : fmt::format("CPU FALLBACK ({}/{} layers on CPU)",
-                                                                           r.device.cpu_layers.size(), r.device.layers);
-  // Trackers hide their net inside an OpenCV API: only the log can be read there.
-  if (r.device.layers == 0) return "no fallback logged (net hidden)";
-  return fmt::format("GPU {}/{} layers", r.device.layers, r.device.layers);
+  return r.device.short_text();
 }
 
 }  // namespace

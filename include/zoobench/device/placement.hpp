@@ -1,49 +1,26 @@
 #pragma once
-// Evidence of where a net really ran. OpenCV falls back to the CPU quietly: the whole net ("DNN module
-// was not built with CUDA backend; switching to CPU", a WARNING) or single layers ("CUDA backend will
-// fallback to the CPU implementation for the layer ...", INFO only). We read both signals: OpenCV's log
-// lines, captured while the net is set up, and Net::dump(), which labels every layer with the
-// backend/target it was given ("CUDA/CUDA_FP16", "OCV/CPU").
+// Evidence of where a net really ran, in three states. OpenCV falls back to the CPU quietly: the whole
+// net ("DNN module was not built with CUDA backend; switching to CPU", a WARNING), single layers ("CUDA
+// backend will fallback to the CPU implementation for the layer ...", INFO only), or it demotes
+// CUDA_FP16 to CUDA on devices without fast FP16 ("... switching to FP32 target", a WARNING). The
+// primary evidence is Net::dump(), which labels every layer with the backend/target it was set up for
+// ("CUDA/CUDA_FP16", "OCV/CPU"); the captured log adds what the dump cannot show. Nothing parsable means
+// "unverified", never "on the GPU".
 #include <string>
 #include <vector>
-
-#include <opencv2/dnn.hpp>
 
 #include "zoobench/plan/backend.hpp"
 
 namespace zoobench {
 
-// Captures everything written to stdout and stderr (file descriptors 1 and 2) between construction
-// and finish(): OpenCV's logger writes INFO lines, such as per-layer CUDA fallback, to stdout and
-// warnings to stderr. Restores both on destruction in any case.
-class OpenCVLogCapture {
- public:
-  OpenCVLogCapture();
-  ~OpenCVLogCapture();
-  OpenCVLogCapture(const OpenCVLogCapture&) = delete;
-  OpenCVLogCapture& operator=(const OpenCVLogCapture&) = delete;
-
-  // Restores stdout and stderr and returns what was written meanwhile.
-  std::string finish();
-
- private:
-  int m_saved_stdout = -1;
-  int m_saved_stderr = -1;
-  int m_capture_fd = -1;
-  bool m_finished = false;
+enum class Placement {
+  NotChecked,  // the pair needs no evidence (the CPU)
+  OnGpu,       // verified: every labelled layer on the requested backend and target
+  Fallback,    // some layers, or the whole net, on the CPU; or FP16 demoted to FP32
+  Unverified,  // no net visible, nothing parsable, or a target label that is not the one requested
 };
 
-// Sets OpenCV's log level for a scope (INFO is needed to see per-layer fallback).
-class OpenCVLogLevel {
- public:
-  explicit OpenCVLogLevel(int level);
-  ~OpenCVLogLevel();
-  OpenCVLogLevel(const OpenCVLogLevel&) = delete;
-  OpenCVLogLevel& operator=(const OpenCVLogLevel&) = delete;
-
- private:
-  int m_previous;
-};
+const char* placement_name(Placement p);  // "-", "verified", "fallback", "unverified"
 
 struct LayerPlacement {
   std::string layer;    // layer name
@@ -55,26 +32,45 @@ struct LayerPlacement {
 std::vector<LayerPlacement> parse_net_dump(const std::string& dump);
 
 struct DeviceEvidence {
-  bool checked = false;                 // true when the target was a CUDA one and evidence was read
-  int layers = 0;                       // layers in Net::dump()
-  std::vector<std::string> cpu_layers;  // layers OpenCV placed on the CPU although CUDA was asked for
+  Placement state = Placement::NotChecked;
+  int layers = 0;                       // labelled layers in the dumps (0 when no dump was readable)
+  int gpu_layers = 0;                   // of those, on the requested backend and target
+  std::vector<std::string> cpu_layers;  // layers on the CPU (from the dump or named in the log)
   bool whole_net_on_cpu = false;        // every layer on the CPU, or OpenCV said "switching to CPU"
+  bool fp16_demoted = false;            // CUDA_FP16 requested, layers set up for CUDA (FP32)
+  std::string reason;                   // why it is unverified or fell back, in words
   std::vector<std::string> log_lines;   // OpenCV log lines about backends/fallback, as captured
 
-  bool fell_back() const { return whole_net_on_cpu || !cpu_layers.empty(); }
-  // "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend)" or
-  // "CPU FALLBACK: 2/57 layers on CPU: a, b" or "" when none.
+  bool checked() const { return state != Placement::NotChecked; }
+  bool verified() const { return state == Placement::OnGpu; }
+  bool fell_back() const { return state == Placement::Fallback; }
+  // "GPU 57/57 layers", "CPU FALLBACK: 2/57 layers on CPU: a, b", "FP16 DEMOTED to FP32 (...)",
+  // "UNVERIFIED: <reason>", or "" when not checked.
   std::string describe() const;
+  // A short cell for tables: "verified 57/57", "FALLBACK 2/57", "FALLBACK whole net", "FP16 DEMOTED",
+  // "UNVERIFIED", "-".
+  std::string short_text() const;
 };
 
-// Combines the captured log text and the net's dump into evidence for the requested pair.
-DeviceEvidence analyse_placement(const std::string& captured_log, const std::string& net_dump,
-                                 const BackendTarget& requested);
+// Combines evidence from several set-ups (input sizes, trials): the worst state wins (fallback over
+// unverified over verified), and what each saw is kept.
+DeviceEvidence merge_evidence(const DeviceEvidence& a, const DeviceEvidence& b);
 
-// Writes the captured log's warning and error lines back to stderr (INFO chatter is dropped).
-void reemit_warnings(const std::string& captured_log);
+// What the run could see of the nets behind one set-up.
+struct PlacementInput {
+  std::string captured_log;          // OpenCV's log (INFO level) from model construction through the call
+  std::vector<std::string> dumps;    // Net::dump() of every net the model exposes, after the call
+  bool net_visible = true;           // false when the net is hidden inside an OpenCV API (cv::Tracker)
+  std::string hidden_by;             // the API that hides it, e.g. "cv::TrackerVit"
+};
+
+// The evidence for the requested pair; NotChecked for pairs that need none.
+DeviceEvidence analyse_placement(const PlacementInput& input, const BackendTarget& requested);
 
 // Lines of the captured log that are about backend choice or fallback (to keep in reports).
 std::vector<std::string> relevant_log_lines(const std::string& captured_log);
+
+// OpenCV's own [ERROR] / [ WARN] lines in a captured log, without INFO chatter.
+std::vector<std::string> opencv_warning_lines(const std::string& captured_log);
 
 }  // namespace zoobench

@@ -14,6 +14,8 @@ class DnnModel : public Model {
  public:
   void infer() override;
   const cv::dnn::Net* net() const override { return &m_net; }
+  std::vector<cv::Mat> raw_outputs() const override { return m_outputs; }
+  std::vector<std::vector<int>> input_shapes() const override;
 
  protected:
   // Loads ctx.files[file_index]; output_names empty = the net's unconnected outputs.

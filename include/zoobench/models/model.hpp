@@ -51,6 +51,14 @@ class Model {
     return single != nullptr ? std::vector<cv::dnn::Net>{*single} : std::vector<cv::dnn::Net>{};
   }
 
+  // The raw network outputs of the last infer stage (for the max |diff| between backends); empty when
+  // a high-level OpenCV API hides them.
+  virtual std::vector<cv::Mat> raw_outputs() const { return {}; }
+
+  // The shapes of the network inputs of the last call (e.g. {1, 3, 416, 416}): what really ran, which
+  // may differ from the loader's image size. Empty when hidden.
+  virtual std::vector<std::vector<int>> input_shapes() const { return {}; }
+
   // A note for the output when the stages are not separable (high-level OpenCV APIs).
   virtual std::string stage_note() const { return {}; }
 

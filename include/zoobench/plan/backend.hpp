@@ -13,12 +13,19 @@ struct BackendTarget {
   std::string name;        // short label used in tables: "CPU", "CUDA", "CUDA_FP16", "TIMVX", "CANN"
   std::string backend_name;  // "OPENCV", "CUDA", ...
   std::string target_name;   // "CPU", "CUDA", "CUDA_FP16", "NPU"
+  bool cuda = false;         // OpenCV's CUDA backend on an NVIDIA GPU
+  bool fp16 = false;         // half precision requested (the target may be demoted to FP32)
+  bool accelerator = false;  // not the CPU: speed-ups are computed against the CPU pair
+  bool placement_checked = false;  // rows need evidence of where the layers ran (verified/fallback/unverified)
 
-  bool is_cuda() const { return index == 1 || index == 2; }
+  bool is_cuda() const { return cuda; }
 };
 
 // All five pairs in index order.
 const std::vector<BackendTarget>& backend_target_pairs();
+
+// The CPU pair (index 0): the baseline every accelerator row is compared with.
+const BackendTarget& cpu_backend_target();
 
 // Throws Error naming the valid range when index is outside 0..4.
 const BackendTarget& backend_target_at(int index);
