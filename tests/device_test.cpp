@@ -1,13 +1,20 @@
 #include <gtest/gtest.h>
 
-#include <cstdio>
+#include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
 #include "test_support.hpp"
 #include "zoobench/device/device.hpp"
 #include "zoobench/device/doctor.hpp"
 #include "zoobench/device/placement.hpp"
+#include "zoobench/error.hpp"
 #include "zoobench/measure/log_capture.hpp"
 
 namespace zoobench {
@@ -159,13 +166,16 @@ TEST(Fallback, TheInputHolderIsNoFallback) {
   EXPECT_EQ(e.layers, 1);
 }
 
+// A probe as a healthy H100 gives it (benchmarks/results/gpu-h100): verified on the GPU, close to the CPU,
+// device memory used and, for CUDA_FP16, FP16-sized differences from both the CPU and FP32 CUDA.
 ProbeResult passing_probe(int index) {
   ProbeResult p;
   p.pair = backend_target_at(index);
   p.ran = true;
   p.max_abs_reference = 2.0;
-  p.relative_tolerance = 1e-3;
-  p.max_abs_diff = 1e-4;
+  p.relative_tolerance = p.pair.fp16 ? 3e-2 : 1e-3;
+  p.max_abs_diff = p.pair.fp16 ? 9e-4 : 4e-6;
+  if (p.pair.fp16) p.max_abs_diff_vs_fp32 = 9e-4;
   p.device_bytes_used = 64 << 20;
   p.evidence.state = Placement::OnGpu;
   p.evidence.layers = 7;
@@ -173,24 +183,55 @@ ProbeResult passing_probe(int index) {
   return p;
 }
 
+CudaDevice device(const std::string& name, GpuArch cc) {
+  CudaDevice d;
+  d.name = name;
+  d.compute_capability = cc;
+  d.opencv_compatible = true;
+  d.opencv_fp16 = opencv_runs_fp16(cc);
+  return d;
+}
+
 DoctorReport healthy_report() {
   DoctorReport r;
   r.facts = parse_build_information(kCudaBuildInfo);
   r.facts.version = "4.10.0";
   r.facts.dnn_cuda_backend = true;
-  CudaDevice h100;
-  h100.name = "NVIDIA H100 80GB HBM3";
-  h100.compute_capability = {9, 0};
-  r.devices = {h100};
-  r.verdicts = {arch_verdict(h100.compute_capability, r.facts.arch_bin, r.facts.arch_ptx)};
+  r.devices = {device("NVIDIA H100 80GB HBM3", {9, 0})};
+  r.verdicts = {arch_verdict(r.devices[0].compute_capability, r.facts.arch_bin, r.facts.arch_ptx)};
   r.probes = {passing_probe(1), passing_probe(2)};
   return r;
+}
+
+// All problems on one line each, for failure messages (never indexes an empty list).
+std::string problems_text(const DoctorReport& r) {
+  std::string text;
+  for (const auto& p : r.problems) text += "\n  - " + p;
+  return text.empty() ? " (no problems)" : text;
+}
+
+// The problems that contain `what`.
+int problems_with(const DoctorReport& r, const std::string& what) {
+  return static_cast<int>(std::count_if(r.problems.begin(), r.problems.end(),
+                                        [&](const std::string& p) { return p.find(what) != std::string::npos; }));
+}
+
+TEST(Device, OpenCVsFp16RuleIsComputeCapability53) {
+  // cuda4dnn::doesDeviceSupportFP16(): major * 10 + minor >= 53.
+  EXPECT_FALSE(opencv_runs_fp16({3, 7}));
+  EXPECT_FALSE(opencv_runs_fp16({5, 0}));
+  EXPECT_FALSE(opencv_runs_fp16({5, 2}));  // GTX 970/980 (Maxwell): CUDA_FP16 is demoted to FP32
+  EXPECT_TRUE(opencv_runs_fp16({5, 3}));   // Jetson TX1
+  EXPECT_TRUE(opencv_runs_fp16({6, 1}));
+  EXPECT_TRUE(opencv_runs_fp16({9, 0}));
+  EXPECT_TRUE(opencv_runs_fp16({12, 0}));
 }
 
 TEST(Doctor, HealthyBuildIsUsable) {
   DoctorReport r = healthy_report();
   diagnose(r);
-  EXPECT_TRUE(r.cuda_usable()) << r.problems.front();
+  EXPECT_TRUE(r.cuda_usable()) << problems_text(r);
+  for (const auto& p : r.probes) EXPECT_TRUE(p.passed()) << p.pair.name;
 }
 
 TEST(Doctor, CpuOnlyOpenCVSaysCudaIsNotBuiltIn) {
@@ -198,7 +239,7 @@ TEST(Doctor, CpuOnlyOpenCVSaysCudaIsNotBuiltIn) {
   r.facts = parse_build_information("  NVIDIA CUDA: NO\n");
   r.facts.version = "4.6.0";
   diagnose(r);
-  ASSERT_EQ(r.problems.size(), 1u);
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
   EXPECT_NE(r.problems[0].find("OpenCV 4.6.0 was built without CUDA"), std::string::npos);
   EXPECT_NE(r.problems[0].find("scripts/build_opencv_cuda.sh"), std::string::npos);
 }
@@ -210,22 +251,138 @@ TEST(Doctor, WrongArchitectureNamesTheExactRebuildFlag) {
   r.probes[0].ran = false;
   r.probes[0].error = "OpenCV was not built to work with the selected device. Please check CUDA_ARCH_PTX or CUDA_ARCH_BIN";
   diagnose(r);
-  ASSERT_FALSE(r.cuda_usable());
+  ASSERT_EQ(r.problems.size(), 2u) << problems_text(r);
   EXPECT_NE(r.problems[0].find("--cuda-arch-bin 9.0"), std::string::npos) << r.problems[0];
   EXPECT_NE(r.problems[1].find("failed on CUDA"), std::string::npos) << r.problems[1];
 }
 
 TEST(Doctor, FallbackMismatchAndNoDeviceMemoryAreProblems) {
   DoctorReport r = healthy_report();
+  r.probes[0].evidence.state = Placement::Fallback;
   r.probes[0].evidence.whole_net_on_cpu = true;
-  r.probes[1].max_abs_diff = 1.0;  // limit is 3e-2 * 2 for FP16 in real runs; here 1e-3 * 2
+  r.probes[1].max_abs_diff = 1.0;  // over the FP16 limit, 3e-2 of max |output| 2.0
   diagnose(r);
-  EXPECT_EQ(r.problems.size(), 2u);
+  ASSERT_EQ(r.problems.size(), 2u) << problems_text(r);
+  EXPECT_NE(r.problems[0].find("on CUDA fell back to the CPU: CPU FALLBACK: whole net on CPU"), std::string::npos)
+      << r.problems[0];
+  EXPECT_NE(r.problems[1].find("on CUDA_FP16 differs from the CPU"), std::string::npos) << r.problems[1];
   r = healthy_report();
   r.probes[1].device_bytes_used = 0;
   diagnose(r);
-  ASSERT_EQ(r.problems.size(), 1u);
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
   EXPECT_NE(r.problems[0].find("allocated no device memory"), std::string::npos);
+}
+
+TEST(Doctor, UnverifiedPlacementIsAProblem) {
+  // Before, only a fallback failed the probe: an empty or unparsable dump passed as "on the GPU".
+  DoctorReport r = healthy_report();
+  r.probes[0].evidence = DeviceEvidence{};
+  r.probes[0].evidence.state = Placement::Unverified;
+  r.probes[0].evidence.reason = "Net::dump() gave no labelled layers";
+  diagnose(r);
+  EXPECT_FALSE(r.probes[0].passed());
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
+  EXPECT_NE(r.problems[0].find("on CUDA is not verified on the GPU (UNVERIFIED: Net::dump() gave no labelled layers)"),
+            std::string::npos)
+      << r.problems[0];
+  // A placement never checked is no proof either.
+  r = healthy_report();
+  r.probes[1].evidence = DeviceEvidence{};
+  diagnose(r);
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
+  EXPECT_NE(r.problems[0].find("placement not checked"), std::string::npos) << r.problems[0];
+}
+
+TEST(Doctor, Fp16IdenticalToFp32IsNotProven) {
+  // A demoted target runs the FP32 kernels: bit for bit the CUDA output, well inside the FP16 tolerance.
+  DoctorReport r = healthy_report();
+  r.probes[1].max_abs_diff = r.probes[0].max_abs_diff;
+  r.probes[1].max_abs_diff_vs_fp32 = 0;
+  diagnose(r);
+  EXPECT_TRUE(r.probes[1].matches());
+  EXPECT_FALSE(r.probes[1].fp16_proven());
+  EXPECT_FALSE(r.probes[1].passed());
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
+  EXPECT_NE(r.problems[0].find("on CUDA_FP16: FP16 not proven: output identical to FP32"), std::string::npos)
+      << r.problems[0];
+  EXPECT_NE(r.problems[0].find("from the CUDA FP32 output 0,"), std::string::npos) << r.problems[0];
+}
+
+TEST(Doctor, Fp16CloserToTheCpuThanFp16RoundingIsNotProven) {
+  DoctorReport r = healthy_report();
+  const double floor = r.probes[1].fp16_floor();
+  EXPECT_DOUBLE_EQ(floor, 2.0 / 16384);
+  // No FP32 output to compare with (-1), and the CPU is closer than FP16 rounding allows.
+  r.probes[1].max_abs_diff_vs_fp32 = -1;
+  r.probes[1].max_abs_diff = floor / 4;
+  diagnose(r);
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
+  EXPECT_NE(r.problems[0].find("FP16 not proven: output identical to FP32 (max |diff| from the CUDA FP32 output not "
+                               "compared"),
+            std::string::npos)
+      << r.problems[0];
+  // Differs from the CPU by FP16 amounts yet from FP32 CUDA by less than FP16 rounding: not proven.
+  r = healthy_report();
+  r.probes[1].max_abs_diff_vs_fp32 = floor / 2;
+  diagnose(r);
+  EXPECT_EQ(problems_with(r, "FP16 not proven"), 1) << problems_text(r);
+  // Both at FP16 size: proven. The FP32 probe makes no FP16 claim.
+  r = healthy_report();
+  r.probes[1].max_abs_diff_vs_fp32 = floor;
+  EXPECT_TRUE(r.probes[1].fp16_proven());
+  EXPECT_TRUE(r.probes[0].fp16_proven());
+}
+
+TEST(Doctor, Fp16DemotedByOpenCVIsAProblem) {
+  DoctorReport r = healthy_report();
+  DeviceEvidence& e = r.probes[1].evidence;
+  e.state = Placement::Fallback;
+  e.fp16_demoted = true;
+  e.reason = "The selected CUDA device does not support FP16 target; switching to FP32 target.";
+  diagnose(r);
+  EXPECT_FALSE(r.probes[1].passed());
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
+  EXPECT_NE(r.problems[0].find("on CUDA_FP16 ran as FP32, not FP16: FP16 DEMOTED to FP32"), std::string::npos)
+      << r.problems[0];
+}
+
+TEST(Doctor, DeviceWithoutFastFp16IsNamed) {
+  // A fake device fact: a Maxwell GTX 980 (5.2) beside the H100. OpenCV demotes CUDA_FP16 on it.
+  DoctorReport r = healthy_report();
+  r.facts.arch_bin = {{5, 2}, {9, 0}};
+  CudaDevice maxwell = device("NVIDIA GeForce GTX 980", {5, 2});
+  maxwell.index = 1;
+  EXPECT_FALSE(maxwell.opencv_fp16);
+  r.devices.push_back(maxwell);
+  r.verdicts = {arch_verdict({9, 0}, r.facts.arch_bin, {}), arch_verdict({5, 2}, r.facts.arch_bin, {})};
+  diagnose(r);
+  ASSERT_EQ(r.problems.size(), 1u) << problems_text(r);
+  EXPECT_NE(r.problems[0].find("GPU 1 (NVIDIA GeForce GTX 980, compute capability 5.2) has no fast FP16"),
+            std::string::npos)
+      << r.problems[0];
+  EXPECT_NE(r.problems[0].find("switching to FP32 target"), std::string::npos) << r.problems[0];
+  // The report shows the capability of every device.
+  std::ostringstream text;
+  print_doctor(r, text);
+  EXPECT_NE(text.str().find("FP16: yes (compute capability >= 5.3)"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("FP16: NO (compute capability < 5.3"), std::string::npos) << text.str();
+  const auto j = nlohmann::json::parse(doctor_json(r));
+  ASSERT_EQ(j["devices"].size(), 2u);
+  EXPECT_TRUE(j["devices"][0]["opencv_fp16"].get<bool>());
+  EXPECT_FALSE(j["devices"][1]["opencv_fp16"].get<bool>());
+}
+
+TEST(Doctor, JsonRecordsTheFp16Proof) {
+  DoctorReport r = healthy_report();
+  diagnose(r);
+  const auto j = nlohmann::json::parse(doctor_json(r));
+  ASSERT_EQ(j["probes"].size(), 2u);
+  EXPECT_TRUE(j["probes"][0]["max_abs_diff_vs_fp32"].is_null());
+  EXPECT_TRUE(j["probes"][0]["fp16_proven"].is_null());
+  EXPECT_DOUBLE_EQ(j["probes"][1]["max_abs_diff_vs_fp32"].get<double>(), 9e-4);
+  EXPECT_TRUE(j["probes"][1]["fp16_proven"].get<bool>());
+  EXPECT_EQ(j["probes"][1]["placement"], "verified");
+  EXPECT_TRUE(j["probes"][1]["passed"].get<bool>());
 }
 
 TEST(Doctor, NoVisibleDevice) {
@@ -235,28 +392,40 @@ TEST(Doctor, NoVisibleDevice) {
   r.probes[0].ran = false;
   r.probes[0].error = "no CUDA-capable device is detected";
   diagnose(r);
-  EXPECT_NE(r.problems[0].find("no CUDA device is visible"), std::string::npos);
+  ASSERT_FALSE(r.problems.empty());
+  EXPECT_NE(r.problems[0].find("no CUDA device is visible"), std::string::npos) << problems_text(r);
 }
 
 TEST(Doctor, ExplainsTheCudnn9FalseAlarm) {
   DoctorReport r = healthy_report();
   r.probes[0].log_lines = {"[ WARN:0@1.0] cuDNN reports version 91.4 which is not compatible with the version 9.14"};
   diagnose(r);
-  EXPECT_TRUE(r.cuda_usable());
+  EXPECT_TRUE(r.cuda_usable()) << problems_text(r);
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_NE(r.notes[0].find("false alarm"), std::string::npos);
 }
 
-// On this OpenCV (whatever it is), the doctor must agree with the build information: without CUDA it
-// exits 4 and says so. The GPU machine's runs are recorded under benchmarks/results/.
+// On this OpenCV (whatever it is), the doctor's exit code must follow its own verdict: 0 exactly when
+// it found the CUDA target usable, 4 otherwise; without CUDA it says so. The GPU machine's runs are
+// recorded under benchmarks/results/.
 TEST(Doctor, CommandAgreesWithThisOpenCV) {
-  const auto result = test::run_zoo_bench("doctor");
-  const OpenCVBuildFacts facts = current_build_facts();
-  if (!facts.cuda) {
-    EXPECT_EQ(result.exit_code, 4) << result.output;
+  const auto json_path = test::scratch_dir() / "doctor.json";
+  const auto result = test::run_zoo_bench(fmt::format("doctor --json '{}'", json_path.string()));
+  std::ifstream file(json_path);
+  ASSERT_TRUE(file) << "the doctor wrote no JSON report:\n" << result.output;
+  const auto j = nlohmann::json::parse(file);
+  const bool usable = j.at("cuda_usable").get<bool>();
+  EXPECT_EQ(result.exit_code, usable ? static_cast<int>(kExitOk) : static_cast<int>(kExitNoCuda)) << result.output;
+  EXPECT_NE(result.output.find(usable ? "the CUDA target is usable" : "the CUDA target is NOT usable"), std::string::npos)
+      << result.output;
+  if (!current_build_facts().cuda) {
+    EXPECT_FALSE(usable);
     EXPECT_NE(result.output.find("was built without CUDA"), std::string::npos) << result.output;
-  } else {
-    EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 4) << result.output;
+  }
+  // A usable verdict needs every probe passed, the FP16 one with its proof.
+  if (usable) {
+    EXPECT_EQ(j.at("probes").size(), 2u);
+    for (const auto& probe : j.at("probes")) EXPECT_TRUE(probe.at("passed").get<bool>()) << probe.dump();
   }
 }
 

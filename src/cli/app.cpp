@@ -9,14 +9,18 @@
 
 #include <opencv2/core.hpp>
 
-#include "zoobench/device/build_info.hpp"
 #include "zoobench/catalog/catalog.hpp"
 #include "zoobench/config/config.hpp"
 #include "zoobench/device/doctor.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/config/paths.hpp"
 #include "zoobench/report/report.hpp"
-#include "zoobench/measure/runner.hpp"
+#include "zoobench/measure/measure.hpp"
+#include "zoobench/plan/plan.hpp"
+#include "zoobench/report/columns.hpp"
+#include "zoobench/report/results_json.hpp"
+#include "zoobench/stats/aggregate.hpp"
+#include "zoobench/device/environment.hpp"
 #include "zoobench/report/table.hpp"
 
 namespace zoobench {
@@ -53,57 +57,92 @@ std::vector<fs::path> select_configs(const BenchOptions& options) {
   return files;
 }
 
-RunOptions make_run_options(const BenchOptions& options) {
-  RunOptions run;
-  run.warmup = options.warmup;
-  run.repeat = options.repeat;
-  run.backend_targets = options.backend_targets;
-  if (options.fp32) run.precisions.insert(Precision::FP32);
-  if (options.fp16) run.precisions.insert(Precision::FP16);
-  if (options.int8) run.precisions.insert(Precision::INT8);
-  if (options.int8bq) run.precisions.insert(Precision::INT8BQ);
-  run.model_exclude = split_list(options.model_exclude);
-  run.models_dir = resolve_dir(Resource::Models, options.models_dir);
-  run.data_dir = resolve_dir(Resource::Data, options.data_dir);
-  return run;
+PlanOptions make_plan_options(const BenchOptions& options) {
+  PlanOptions plan;
+  plan.warmup = options.warmup;
+  plan.repeat = options.repeat;
+  plan.backend_targets = options.backend_targets;
+  plan.trials = options.trials;
+  plan.cpu_baseline = !options.no_cpu_baseline && options.baseline_file.empty();
+  if (options.fp32) plan.precisions.insert(Precision::FP32);
+  if (options.fp16) plan.precisions.insert(Precision::FP16);
+  if (options.int8) plan.precisions.insert(Precision::INT8);
+  if (options.int8bq) plan.precisions.insert(Precision::INT8BQ);
+  plan.model_exclude = split_list(options.model_exclude);
+  plan.models_dir = resolve_dir(Resource::Models, options.models_dir);
+  plan.data_dir = resolve_dir(Resource::Data, options.data_dir);
+  return plan;
+}
+
+// The CPU records of --baseline FILE, checked to come from this machine.
+std::vector<RunRecord> load_baseline(const std::string& file, const Environment& here) {
+  if (file.empty()) return {};
+  StoredResults stored = read_results_file(file);
+  const Environment& there = stored.environment;
+  if (there.host != here.host || there.cpu != here.cpu) {
+    throw ConfigError(fmt::format("{}: measured on host '{}' ({}), this is host '{}' ({}): a CPU baseline must come "
+                                  "from the same machine; measure the CPU here (drop --baseline)",
+                                  file, there.host, there.cpu, here.host, here.cpu));
+  }
+  std::vector<RunRecord> cpu;
+  for (auto& r : stored.records) {
+    if (!r.backend_target.accelerator && r.status == Status::Ok) cpu.push_back(std::move(r));
+  }
+  if (cpu.empty()) throw ConfigError(fmt::format("{}: holds no measured CPU rows to compare with", file));
+  return cpu;
+}
+
+int print_plan(const Plan& plan, std::ostream& out) {
+  Table table({"#", "config", "model", "files", "target", "trial", "sizes", "warmup", "repeat", "status"},
+              {Table::Align::Right});
+  int n = 0;
+  for (const auto& item : plan.items) {
+    table.add_row({std::to_string(++n), item.config_name, item.config ? item.config->model_name : "-",
+                   item.variant.files.empty() ? "-" : item.variant.file_list(),
+                   item.backend_target.name + (item.added_as_baseline ? " (baseline)" : ""),
+                   fmt::format("{}/{}", item.trial, item.trials), item.sizes_text(), std::to_string(item.timing.warmup),
+                   std::to_string(item.timing.repeat),
+                   item.runnable() ? "runs" : fmt::format("{}: {}", status_name(item.status), item.reason)});
+  }
+  fmt::print(out, "{}", table.to_text());
+  return kExitOk;
 }
 
 }  // namespace
 
-std::vector<std::string> split_list(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::string part;
-  for (char ch : text) {
-    if (ch == separator) {
-      if (!part.empty()) parts.push_back(part);
-      part.clear();
-    } else {
-      part += ch;
-    }
-  }
-  if (!part.empty()) parts.push_back(part);
-  return parts;
-}
-
-int exit_code_for(const std::vector<RunRecord>& records) {
+int exit_code_for(const ResultSet& set, bool missing_is_ok) {
   bool incomplete = false;
-  for (const auto& r : records) {
+  for (const auto& r : set.rows) {
     if (r.status == Status::Failed) return kExitFailed;
     if (r.status != Status::Ok) incomplete = true;
   }
-  return incomplete ? kExitIncomplete : kExitOk;
+  return incomplete && !missing_is_ok ? kExitIncomplete : kExitOk;
 }
 
-std::vector<std::string> cuda_requirement_failures(const std::vector<RunRecord>& records) {
+std::vector<std::string> cuda_requirement_failures(const ResultSet& set) {
   std::vector<std::string> failures;
-  for (const auto& r : records) {
-    if (!r.backend_target.is_cuda()) continue;
-    const std::string what = fmt::format("{} {} on {}", r.model, r.file_list, r.backend_target.name);
+  int verified = 0;
+  for (const auto& r : set.rows) {
+    if (!r.backend_target.is_cuda() || r.from_baseline_file) continue;
+    const std::string what = fmt::format("{} {} {} on {}", r.model, r.file_list, size_text(r.input_size),
+                                         r.backend_target.name);
     if (r.status == Status::Failed) failures.push_back(fmt::format("{}: failed: {}", what, r.message));
-    else if (r.status == Status::Ok && r.device.fell_back()) failures.push_back(fmt::format("{}: {}", what, r.device.describe()));
-    else if (r.status == Status::Ok && !r.device.verified()) failures.push_back(fmt::format("{}: placement not checked", what));
+    else if (r.ok() && !r.placement.verified()) failures.push_back(fmt::format("{}: {}", what, r.placement.describe()));
+    else if (r.ok()) ++verified;
   }
+  if (verified == 0 && failures.empty()) failures.push_back("no CUDA row ran, so nothing shows the GPU was used");
   return failures;
+}
+
+std::vector<std::string> answer_differences(const ResultSet& set) {
+  std::vector<std::string> lines;
+  for (const auto& r : set.rows) {
+    if (r.answer_differs()) {
+      lines.push_back(fmt::format("{} {} {} on {}: {}", r.model, r.file_list, size_text(r.input_size),
+                                  r.backend_target.name, r.agreement->summary));
+    }
+  }
+  return lines;
 }
 
 int run_doctor_command(const std::string& json_file, std::ostream& out) {
@@ -119,62 +158,53 @@ int run_doctor_command(const std::string& json_file, std::ostream& out) {
 
 int run_benchmarks(const BenchOptions& options, const std::string& command_line, std::ostream& out,
                    std::ostream& err) {
-  if (options.require_cuda &&
-      std::none_of(options.backend_targets.begin(), options.backend_targets.end(), [](int i) { return i == 1 || i == 2; })) {
+  if (options.require_cuda && std::none_of(options.backend_targets.begin(), options.backend_targets.end(),
+                                           [](int i) { return backend_target_at(i).is_cuda(); })) {
     throw ConfigError("--require-cuda needs a CUDA target: add --backend-target 1, 2 or 1,2");
   }
-  const std::vector<fs::path> config_files = select_configs(options);
-  const RunOptions run_options = make_run_options(options);
+  const bool strict = options.configs.size() == 1 && !options.all;  // one named config: errors are usage errors
+  const Plan plan = make_plan(select_configs(options), make_plan_options(options), strict);
+  if (options.dry_run) return print_plan(plan, out);
+  const Environment environment = collect_environment(command_line);
+  const std::vector<RunRecord> baseline = load_baseline(options.baseline_file, environment);
 
-  ReportContext context;
-  context.zoo_bench_version = ZOO_BENCH_VERSION;
-  context.opencv_version = CV_VERSION;
-  context.opencv_cuda = opencv_cuda_summary(cv::getBuildInformation());
-  context.command_line = command_line;
-  context.started_at = utc_timestamp();
-  context.host = host_name();
-  context.cpu = cpu_model_name();
-  for (int index : options.backend_targets) context.backend_targets.push_back(backend_target_at(index));
-
+  std::vector<BackendTarget> selected;
+  for (int index : options.backend_targets) selected.push_back(backend_target_at(index));
   std::vector<std::unique_ptr<Reporter>> reporters;
-  reporters.push_back(make_console_reporter(out));
+  reporters.push_back(make_console_reporter(out, selected));
   if (!options.json_file.empty()) reporters.push_back(make_file_reporter("json", options.json_file));
   if (!options.csv_file.empty()) reporters.push_back(make_file_reporter("csv", options.csv_file));
   if (!options.markdown_file.empty()) reporters.push_back(make_file_reporter("markdown", options.markdown_file));
-  for (auto& reporter : reporters) reporter->begin(context);
+  for (auto& reporter : reporters) reporter->begin(environment);
+  for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
 
   std::vector<RunRecord> records;
-  auto on_record = [&](const RunRecord& record) {
-    records.push_back(record);
-    for (auto& reporter : reporters) reporter->report(record);
+  auto snapshot = [&](Intervals intervals) {
+    return aggregate(environment, records, baseline, options.baseline_file, tolerance_for_model, intervals);
+  };
+  auto on_record = [&](RunRecord record) {
+    for (auto& reporter : reporters) reporter->record(record);
+    records.push_back(std::move(record));
+    const ResultSet partial = snapshot(Intervals::Skip);
+    for (auto& reporter : reporters) reporter->results(partial, false);
   };
   auto on_warning = [&](const std::string& warning) { fmt::print(err, "zoo-bench: warning: {}\n", warning); };
-  Runner runner(run_options, on_record, on_warning);
+  Runner runner(on_record, on_warning);
+  for (const auto& item : plan.items) runner.run(item);
 
-  const bool single = options.configs.size() == 1 && !options.all;
-  for (const auto& file : config_files) {
-    BenchmarkConfig config;
-    try {
-      config = load_config(file);
-    } catch (const ConfigError& e) {
-      if (single) throw;  // one named config: a usage error, exit 2
-      on_record(Runner::config_failure(file, e.what()));
-      continue;
-    }
-    try {
-      runner.run(config);
-    } catch (const ConfigError& e) {
-      if (single) throw;
-      on_record(Runner::config_failure(file, e.what()));
-    }
+  const ResultSet set = snapshot(Intervals::Bootstrap);
+  for (auto& reporter : reporters) reporter->results(set, true);
+  int code = exit_code_for(set, options.require_cuda);
+  if (options.require_same_answers) {
+    for (const auto& d : answer_differences(set)) fmt::print(err, "zoo-bench: --require-same-answers: {}\n", d);
+    if (!answer_differences(set).empty()) code = kExitAnswersDiffer;
   }
-  for (auto& reporter : reporters) reporter->finish(records);
   if (options.require_cuda) {
-    const std::vector<std::string> failures = cuda_requirement_failures(records);
+    const std::vector<std::string> failures = cuda_requirement_failures(set);
     for (const auto& f : failures) fmt::print(err, "zoo-bench: --require-cuda: {}\n", f);
-    if (!failures.empty()) return kExitNoCuda;
+    if (!failures.empty()) code = kExitNoCuda;
   }
-  return exit_code_for(records);
+  return code;
 }
 
 int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& err) {
@@ -199,21 +229,19 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
       table.add_row({name, config.model_name, "-", "-", "-", "unknown family"});
       continue;
     }
-    const std::string implemented =
-        family->factory || family->tracker_factory ? "" : " (family not implemented yet)";
     const auto variants = discover_variants(*family, models_dir);
     std::set<std::string> found;
     for (const auto& v : variants) {
       for (const auto& f : v.files) {
         found.insert(f.filename().string());
         table.add_row({name, family->name, family->task, precision_name(v.precision),
-                       family->folder + "/" + f.filename().string(), "present" + implemented});
+                       family->folder + "/" + f.filename().string(), "present"});
       }
     }
     for (const auto& expected : family->expected_files) {
       if (found.count(expected) == 0) {
         table.add_row({name, family->name, family->task, precision_name(precision_of(expected)),
-                       family->folder + "/" + expected, "absent" + implemented});
+                       family->folder + "/" + expected, "absent"});
       }
     }
   }

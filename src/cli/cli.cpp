@@ -11,6 +11,7 @@
 #include "zoobench/cli/app.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/cli/options.hpp"
+#include "zoobench/plan/backend.hpp"
 
 namespace zoobench {
 
@@ -29,7 +30,8 @@ constexpr const char* kFooter =
     "  zoo-bench --list                         which model files are present\n"
     "Exit codes: 0 all ran; 1 a benchmark failed; 2 usage or config error;\n"
     "            3 nothing failed but some models were absent or unsupported;\n"
-    "            4 --require-cuda or doctor: the CUDA target is not really usable.";
+    "            4 --require-cuda or doctor: the CUDA target is not really usable;\n"
+    "            5 --require-same-answers: a GPU answer differs from the CPU's.";
 
 void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_flag("--all", o.all, "Run every config in the configs folder, sorted by file name");
@@ -38,7 +40,7 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                  "Backend/target pairs, comma-separated: 0 OpenCV/CPU, 1 CUDA, 2 CUDA FP16, 3 TIM-VX/NPU, "
                  "4 CANN/NPU (default: as each config says)")
       ->delimiter(',')
-      ->check(CLI::Range(0, 4));
+      ->check(CLI::Range(0, static_cast<int>(backend_target_pairs().size()) - 1));
   app.add_option("--cfg-exclude,--cfg_exclude", o.cfg_exclude,
                  "Skip configs whose file name contains any of these (a:b, case-insensitive)");
   app.add_option("--model-exclude,--model_exclude", o.model_exclude,
@@ -57,12 +59,26 @@ void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_option("--warmup", o.warmup, "Untimed calls before timing (overrides metric.warmup)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--repeat", o.repeat, "Timed calls per input (overrides metric.repeat)")->check(CLI::PositiveNumber);
+  app.add_option("--trials", o.trials,
+                 "Run every benchmark N times, backend/targets interleaved (A B C A B C); the headline is the median "
+                 "of the trial medians (default 3 when a benchmark runs on several backend/targets, else 1)")
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--no-cpu-baseline", o.no_cpu_baseline,
+               "Do not add the CPU to a selection without it (no speed-ups then)");
+  app.add_option("--baseline", o.baseline_file,
+                 "Compare with the CPU rows of an earlier results JSON of this machine instead of measuring the CPU")
+      ->check(CLI::ExistingFile);
   app.add_flag("--list", o.list, "List configs, their model files and whether each is present, then exit");
+  app.add_flag("--dry-run", o.dry_run, "Print the plan (every item: config, files, target, trial, sizes) and exit");
+  app.add_flag("--plan", o.dry_run, "With --list: print the plan instead (same as --dry-run)");
   app.add_option("--json", o.json_file, "Also write results as JSON to this file");
   app.add_option("--csv", o.csv_file, "Also write results as CSV to this file");
   app.add_option("--markdown", o.markdown_file, "Also write results as a Markdown report to this file");
   app.add_flag("--require-cuda", o.require_cuda,
-               "CI smoke check: exit 4 if a CUDA target failed or any layer fell back to the CPU");
+               "CI smoke check: exit 4 unless at least one CUDA row ran and every CUDA row ran verified on the GPU "
+               "(a failure, a CPU fallback, an FP16 demotion or an unverified placement all fail)");
+  app.add_flag("--require-same-answers", o.require_same_answers,
+               "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -97,8 +113,8 @@ int cli_main(int argc, char** argv) {
 
   try {
     if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout);
-    if (options.list) return list_configs(options, std::cout, std::cerr);
-    if (!options.all && options.configs.empty()) {
+    if (options.list && !options.dry_run) return list_configs(options, std::cout, std::cerr);
+    if (!options.all && options.configs.empty() && !options.dry_run) {
       std::cerr << "zoo-bench: error: nothing to run: give --all or --cfg FILE (or --list)\n"
                 << app.help();
       return kExitUsage;

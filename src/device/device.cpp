@@ -81,6 +81,12 @@ OpenCVBuildFacts current_build_facts() {
   return facts;
 }
 
+bool opencv_runs_fp16(const GpuArch& compute_capability) {
+  // The same arithmetic as OpenCV's check (not a comparison of (major, minor) pairs), so that a
+  // capability OpenCV would misjudge is misjudged the same way here.
+  return compute_capability.major * 10 + compute_capability.minor >= 53;
+}
+
 std::vector<CudaDevice> cuda_devices() {
   std::vector<CudaDevice> devices;
   try {
@@ -93,6 +99,7 @@ std::vector<CudaDevice> cuda_devices() {
       d.compute_capability = {info.majorVersion(), info.minorVersion()};
       info.queryMemory(d.total_memory, d.free_memory);
       d.opencv_compatible = info.isCompatible();
+      d.opencv_fp16 = opencv_runs_fp16(d.compute_capability);
       devices.push_back(d);
     }
   } catch (const cv::Exception&) {

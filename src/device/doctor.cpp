@@ -88,20 +88,23 @@ long long free_device_memory() {
   }
 }
 
-ProbeResult run_probe(const BackendTarget& pair, const cv::Mat& reference) {
-  ProbeResult result;
-  result.pair = pair;
-  result.relative_tolerance = pair.index == 2 ? kToleranceCudaFp16 : kToleranceCuda;
-  double max_ref = 0;
-  cv::minMaxIdx(cv::abs(reference), nullptr, &max_ref);
-  result.max_abs_reference = max_ref;
+double max_abs_diff(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat diff;
+  cv::absdiff(a.reshape(1, 1), b.reshape(1, 1), diff);
+  double max_diff = 0;
+  cv::minMaxIdx(diff, nullptr, &max_diff);
+  return max_diff;
+}
 
-  const long long free_before = free_device_memory();
-  cv::dnn::Net net = make_probe_net();
-  net.setPreferableBackend(pair.backend);
-  net.setPreferableTarget(pair.target);
-  net.setInput(probe_input());
-  std::string log;
+// A probe's result and its output, which the CUDA_FP16 probe is compared with.
+struct ProbeRun {
+  ProbeResult result;
+  cv::Mat output;
+};
+
+// The first forward, timed, with OpenCV's log captured: the net is set up inside it, which is where
+// OpenCV logs a fallback or an FP16 demotion.
+cv::Mat first_forward(cv::dnn::Net& net, ProbeResult& result, std::string& log) {
   cv::Mat output;
   try {
     with_captured_log(log, [&] {
@@ -113,23 +116,42 @@ ProbeResult run_probe(const BackendTarget& pair, const cv::Mat& reference) {
   } catch (const cv::Exception& e) {
     result.error = e.err.empty() ? e.what() : e.err;
   }
-  result.log_lines = relevant_log_lines(log);
-  if (!result.ran) return result;
-  const long long free_after = free_device_memory();
-  if (free_before >= 0 && free_after >= 0) result.device_bytes_used = free_before - free_after;
+  return output;
+}
 
+double steady_forward_ms(cv::dnn::Net& net) {
   std::vector<double> times;
   for (int i = 0; i < kSteadyForwards; ++i) {
     const auto start = std::chrono::steady_clock::now();
     net.forward();
     times.push_back(elapsed_ms(start));
   }
-  result.steady_forward_ms = stats::median(times);
+  return stats::median(times);
+}
+
+ProbeRun run_probe(const BackendTarget& pair, const cv::Mat& reference) {
+  ProbeRun run;
+  ProbeResult& result = run.result;
+  result.pair = pair;
+  result.relative_tolerance = pair.fp16 ? kToleranceCudaFp16 : kToleranceCuda;
+  cv::minMaxIdx(cv::abs(reference), nullptr, &result.max_abs_reference);
+
+  const long long free_before = free_device_memory();
+  cv::dnn::Net net = make_probe_net();
+  net.setPreferableBackend(pair.backend);
+  net.setPreferableTarget(pair.target);
+  net.setInput(probe_input());
+  std::string log;
+  run.output = first_forward(net, result, log);
+  result.log_lines = relevant_log_lines(log);
+  if (!result.ran) return run;
+  const long long free_after = free_device_memory();
+  if (free_before >= 0 && free_after >= 0) result.device_bytes_used = free_before - free_after;
+
+  result.steady_forward_ms = steady_forward_ms(net);
   result.evidence = analyse_placement(PlacementInput{log, {net.dump()}, true, {}}, pair);
-  cv::Mat diff;
-  cv::absdiff(output.reshape(1, 1), reference.reshape(1, 1), diff);
-  cv::minMaxIdx(diff, nullptr, &result.max_abs_diff);
-  return result;
+  result.max_abs_diff = max_abs_diff(run.output, reference);
+  return run;
 }
 
 std::string archs_text(const std::vector<GpuArch>& archs) {
@@ -140,11 +162,8 @@ std::string archs_text(const std::vector<GpuArch>& archs) {
 
 std::string mib(std::size_t bytes) { return fmt::format("{:.0f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
 
-}  // namespace
-
-void diagnose(DoctorReport& report) {
-  report.problems.clear();
-  report.notes.clear();
+// Problems of the OpenCV build; false when it has no CUDA at all, which makes every other check moot.
+bool diagnose_build(DoctorReport& report) {
   const OpenCVBuildFacts& f = report.facts;
   const std::string rebuild = "rebuild OpenCV with scripts/build_opencv_cuda.sh and configure zoo-bench with "
                               "-DOpenCV_DIR=<prefix>/lib/cmake/opencv4";
@@ -152,7 +171,7 @@ void diagnose(DoctorReport& report) {
     report.problems.push_back(fmt::format("OpenCV {} was built without CUDA, so DNN_TARGET_CUDA silently runs on the "
                                           "CPU: {}",
                                           f.version, rebuild));
-    return;
+    return false;
   }
   if (!f.dnn_cuda_backend) {
     report.problems.push_back(fmt::format("OpenCV {} has CUDA but its dnn module has no CUDA backend (OPENCV_DNN_CUDA "
@@ -163,46 +182,83 @@ void diagnose(DoctorReport& report) {
     report.problems.push_back("OpenCV was built without cuDNN, which the dnn CUDA backend needs: install cuDNN and " +
                               rebuild);
   }
+  return true;
+}
+
+void diagnose_devices(DoctorReport& report) {
   if (report.devices.empty()) {
     report.problems.push_back("no CUDA device is visible (check nvidia-smi, the driver, and CUDA_VISIBLE_DEVICES)");
   }
-  for (std::size_t i = 0; i < report.devices.size() && i < report.verdicts.size(); ++i) {
+  for (std::size_t i = 0; i < report.devices.size(); ++i) {
     const CudaDevice& d = report.devices[i];
-    if (!report.verdicts[i].runnable) {
+    if (i < report.verdicts.size() && !report.verdicts[i].runnable) {
       report.problems.push_back(fmt::format(
           "GPU {} ({}, compute capability {}): OpenCV's kernels cannot run there: {}; rebuild with "
           "scripts/build_opencv_cuda.sh --cuda-arch-bin {} (add --ptx to also embed PTX for newer GPUs)",
           d.index, d.name, d.compute_capability.text(), report.verdicts[i].reason, d.compute_capability.text()));
     }
-  }
-  for (const auto& p : report.probes) {
-    if (!p.ran) {
-      report.problems.push_back(fmt::format("the probe network failed on {}: {}", p.pair.name, p.error));
-      continue;
-    }
-    if (p.evidence.fell_back()) {
-      report.problems.push_back(fmt::format("the probe network on {} fell back to the CPU: {}", p.pair.name,
-                                            p.evidence.describe()));
-    }
-    if (!p.matches()) {
-      report.problems.push_back(fmt::format("the probe network on {} differs from the CPU: max |diff| {:.3g} > {:.3g} "
-                                            "(relative tolerance {} of max |output| {:.3g})",
-                                            p.pair.name, p.max_abs_diff, p.relative_tolerance * p.max_abs_reference,
-                                            p.relative_tolerance, p.max_abs_reference));
-    }
-    if (p.ran && !p.evidence.fell_back() && !p.used_gpu_memory()) {
-      report.problems.push_back(fmt::format("the probe network on {} allocated no device memory (free memory did not "
-                                            "drop), so it did not run on the GPU",
-                                            p.pair.name));
+    // A device fact, not a probe result: OpenCV demotes FP16 there whatever the probe shows.
+    if (!d.opencv_fp16) {
+      report.problems.push_back(fmt::format(
+          "GPU {} ({}, compute capability {}) has no fast FP16: OpenCV's dnn needs compute capability 5.3 or later "
+          "and otherwise runs DNN_TARGET_CUDA_FP16 as FP32 CUDA ('switching to FP32 target'), so CUDA_FP16 rows "
+          "there would be FP32; use CUDA (backend-target 1) on this GPU, or a newer GPU for FP16",
+          d.index, d.name, d.compute_capability.text()));
     }
   }
-  // Explain OpenCV 4.10's cuDNN 9 version warning only when the probes show cuDNN working.
+}
+
+// Where the probe ran, in words, when it is not verified on the GPU.
+std::string placement_problem(const ProbeResult& p) {
+  const DeviceEvidence& e = p.evidence;
+  if (e.fell_back() && e.fp16_demoted && e.cpu_layers.empty() && !e.whole_net_on_cpu) {
+    return fmt::format("the probe network on {} ran as FP32, not FP16: {}", p.pair.name, e.describe());
+  }
+  if (e.fell_back()) return fmt::format("the probe network on {} fell back to the CPU: {}", p.pair.name, e.describe());
+  return fmt::format("the probe network on {} is not verified on the GPU ({}): Net::dump() and OpenCV's log do not "
+                     "show its layers on {}/{}",
+                     p.pair.name, e.checked() ? e.describe() : "placement not checked", p.pair.backend_name,
+                     p.pair.target_name);
+}
+
+std::string fp16_problem(const ProbeResult& p) {
+  const std::string vs_fp32 =
+      p.max_abs_diff_vs_fp32 < 0 ? "not compared" : fmt::format("{:.3g}", p.max_abs_diff_vs_fp32);
+  return fmt::format("the probe network on {}: FP16 not proven: output identical to FP32 (max |diff| from the CUDA "
+                     "FP32 output {}, from the CPU {:.3g}; FP16 rounding leaves at least {:.3g}), so OpenCV ran FP32 "
+                     "kernels and CUDA_FP16 rows would be FP32",
+                     p.pair.name, vs_fp32, p.max_abs_diff, p.fp16_floor());
+}
+
+void diagnose_probe(const ProbeResult& p, std::vector<std::string>& problems) {
+  if (!p.ran) {
+    problems.push_back(fmt::format("the probe network failed on {}: {}", p.pair.name, p.error));
+    return;
+  }
+  if (!p.evidence.verified()) problems.push_back(placement_problem(p));
+  if (!p.matches()) {
+    problems.push_back(fmt::format("the probe network on {} differs from the CPU: max |diff| {:.3g} > {:.3g} "
+                                   "(relative tolerance {} of max |output| {:.3g})",
+                                   p.pair.name, p.max_abs_diff, p.relative_tolerance * p.max_abs_reference,
+                                   p.relative_tolerance, p.max_abs_reference));
+  }
+  if (!p.evidence.fell_back() && !p.used_gpu_memory()) {
+    problems.push_back(fmt::format("the probe network on {} allocated no device memory (free memory did not "
+                                   "drop), so it did not run on the GPU",
+                                   p.pair.name));
+  }
+  if (!p.fp16_proven()) problems.push_back(fp16_problem(p));
+}
+
+// Explains OpenCV 4.10's cuDNN 9 version warning, only when the probes show cuDNN working.
+void explain_cudnn_warning(DoctorReport& report) {
   const bool probes_passed = !report.probes.empty() &&
                              std::all_of(report.probes.begin(), report.probes.end(),
                                          [](const ProbeResult& p) { return p.passed(); });
+  if (!probes_passed) return;
   for (const auto& p : report.probes) {
     for (const auto& line : p.log_lines) {
-      if (probes_passed && line.find("cuDNN reports version") != std::string::npos) {
+      if (line.find("cuDNN reports version") != std::string::npos) {
         report.notes.push_back("OpenCV 4.10 warns that 'cuDNN reports version X.Y which is not compatible' with cuDNN 9: "
                                "it decodes cuDNN 9's new version number the old way. The probe above ran correctly "
                                "on cuDNN, so the warning is a false alarm.");
@@ -210,6 +266,26 @@ void diagnose(DoctorReport& report) {
       }
     }
   }
+}
+
+}  // namespace
+
+bool ProbeResult::fp16_proven() const {
+  if (!pair.fp16) return true;
+  if (!ran) return false;
+  // Written as "> 0 and >= floor" so that a zero floor (an all-zero output) or a NaN proves nothing.
+  const auto shows_fp16 = [this](double diff) { return diff > 0 && diff >= fp16_floor(); };
+  if (max_abs_diff_vs_fp32 >= 0 && !shows_fp16(max_abs_diff_vs_fp32)) return false;
+  return shows_fp16(max_abs_diff);
+}
+
+void diagnose(DoctorReport& report) {
+  report.problems.clear();
+  report.notes.clear();
+  if (!diagnose_build(report)) return;
+  diagnose_devices(report);
+  for (const auto& p : report.probes) diagnose_probe(p, report.problems);
+  explain_cudnn_warning(report);
 }
 
 DoctorReport run_doctor() {
@@ -226,14 +302,19 @@ DoctorReport run_doctor() {
     cpu.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
     cpu.setInput(probe_input());
     const cv::Mat reference = cpu.forward().clone();
-    for (int index : {1, 2}) report.probes.push_back(run_probe(backend_target_at(index), reference));
+    const ProbeRun fp32 = run_probe(backend_target_at(1), reference);
+    ProbeRun fp16 = run_probe(backend_target_at(2), reference);
+    // The same input through FP32 CUDA: a demoted FP16 target gives (nearly) the same output bit for bit.
+    if (fp32.result.ran && fp16.result.ran) fp16.result.max_abs_diff_vs_fp32 = max_abs_diff(fp16.output, fp32.output);
+    report.probes = {fp32.result, fp16.result};
   }
   diagnose(report);
   return report;
 }
 
-void print_doctor(const DoctorReport& r, std::ostream& out) {
-  const OpenCVBuildFacts& f = r.facts;
+namespace {
+
+void print_facts(const OpenCVBuildFacts& f, std::ostream& out) {
   fmt::print(out, "OpenCV\n  version:          {}{}\n", f.version,
              f.configuration.empty() ? "" : fmt::format(" ({})", f.configuration));
   fmt::print(out, "  CUDA:             {}\n", f.cuda ? fmt::format("yes, CUDA {} ({})", f.cuda_version, f.cuda_features) : "no");
@@ -242,6 +323,14 @@ void print_doctor(const DoctorReport& r, std::ostream& out) {
     fmt::print(out, "  cuDNN:            {}\n", f.cudnn ? "yes, " + f.cudnn_version : "no");
     fmt::print(out, "  dnn CUDA backend: {}\n", f.dnn_cuda_backend ? "yes" : "no");
   }
+}
+
+std::string fp16_capability_text(const CudaDevice& d) {
+  return d.opencv_fp16 ? "yes (compute capability >= 5.3)"
+                       : "NO (compute capability < 5.3: OpenCV runs CUDA_FP16 as FP32 here)";
+}
+
+void print_devices(const DoctorReport& r, std::ostream& out) {
   fmt::print(out, "\nCUDA devices (driver {})\n", r.driver_version.value_or("not found"));
   if (r.devices.empty()) fmt::print(out, "  none visible to OpenCV\n");
   for (std::size_t i = 0; i < r.devices.size(); ++i) {
@@ -252,21 +341,36 @@ void print_doctor(const DoctorReport& r, std::ostream& out) {
       fmt::print(out, "    kernels: {} ({}); OpenCV isCompatible: {}\n", r.verdicts[i].runnable ? "OK" : "CANNOT RUN",
                  r.verdicts[i].reason, d.opencv_compatible ? "yes" : "no");
     }
+    fmt::print(out, "    FP16: {}\n", fp16_capability_text(d));
   }
+}
+
+void print_probe(const ProbeResult& p, std::ostream& out) {
+  if (!p.ran) {
+    fmt::print(out, "  {:<10} FAILED: {}\n", p.pair.name, p.error);
+    return;
+  }
+  fmt::print(out,
+             "  {:<10} {}: max |diff| {:.3g} (limit {:.3g}), device memory used {}, {}, first forward {:.2f} ms, "
+             "then {:.3f} ms\n",
+             p.pair.name, p.passed() ? "PASS" : "FAIL", p.max_abs_diff, p.relative_tolerance * p.max_abs_reference,
+             p.device_bytes_used >= 0 ? mib(static_cast<std::size_t>(std::max(0LL, p.device_bytes_used))) : "unknown",
+             p.evidence.checked() ? p.evidence.describe() : "placement not checked", p.first_forward_ms,
+             p.steady_forward_ms);
+  if (p.pair.fp16) {
+    fmt::print(out, "  {:<10} FP16 proof: max |diff| from CUDA FP32 {}, FP16 rounding floor {:.3g}: {}\n", "",
+               p.max_abs_diff_vs_fp32 < 0 ? "not compared" : fmt::format("{:.3g}", p.max_abs_diff_vs_fp32),
+               p.fp16_floor(), p.fp16_proven() ? "FP16 kernels ran" : "NOT PROVEN");
+  }
+}
+
+}  // namespace
+
+void print_doctor(const DoctorReport& r, std::ostream& out) {
+  print_facts(r.facts, out);
+  print_devices(r, out);
   if (!r.probes.empty()) fmt::print(out, "\nLive probe (conv net, 1x3x224x224; compared with the CPU)\n");
-  for (const auto& p : r.probes) {
-    if (!p.ran) {
-      fmt::print(out, "  {:<10} FAILED: {}\n", p.pair.name, p.error);
-      continue;
-    }
-    fmt::print(out,
-               "  {:<10} {}: max |diff| {:.3g} (limit {:.3g}), device memory used {}, layers {}, first forward "
-               "{:.2f} ms, then {:.3f} ms\n",
-               p.pair.name, p.passed() ? "PASS" : "FAIL", p.max_abs_diff, p.relative_tolerance * p.max_abs_reference,
-               p.device_bytes_used >= 0 ? mib(static_cast<std::size_t>(std::max(0LL, p.device_bytes_used))) : "unknown",
-               p.evidence.fell_back() ? p.evidence.describe() : fmt::format("{} on GPU", p.evidence.layers),
-               p.first_forward_ms, p.steady_forward_ms);
-  }
+  for (const auto& p : r.probes) print_probe(p, out);
   for (const auto& note : r.notes) fmt::print(out, "\nNote: {}\n", note);
   if (r.cuda_usable()) {
     fmt::print(out, "\nVerdict: the CUDA target is usable: OpenCV's dnn runs on the GPU here.\n");
@@ -275,6 +379,24 @@ void print_doctor(const DoctorReport& r, std::ostream& out) {
     for (const auto& problem : r.problems) fmt::print(out, "  - {}\n", problem);
   }
 }
+
+namespace {
+
+nlohmann::json probe_json(const ProbeResult& p) {
+  using nlohmann::json;
+  const DeviceEvidence& e = p.evidence;
+  return {{"target", p.pair.name}, {"ran", p.ran}, {"error", p.error}, {"passed", p.passed()},
+          {"max_abs_diff", p.max_abs_diff}, {"tolerance", p.relative_tolerance * p.max_abs_reference},
+          {"max_abs_diff_vs_fp32", p.max_abs_diff_vs_fp32 < 0 ? json(nullptr) : json(p.max_abs_diff_vs_fp32)},
+          {"fp16_floor", p.pair.fp16 ? json(p.fp16_floor()) : json(nullptr)},
+          {"fp16_proven", p.pair.fp16 ? json(p.fp16_proven()) : json(nullptr)},
+          {"device_bytes_used", p.device_bytes_used}, {"placement", placement_name(e.state)},
+          {"placement_detail", e.describe()}, {"cpu_fallback", e.fell_back()}, {"fp16_demoted", e.fp16_demoted},
+          {"layers", e.layers}, {"first_forward_ms", p.first_forward_ms}, {"steady_forward_ms", p.steady_forward_ms},
+          {"log", p.log_lines}};
+}
+
+}  // namespace
 
 std::string doctor_json(const DoctorReport& r) {
   using nlohmann::json;
@@ -297,17 +419,12 @@ std::string doctor_json(const DoctorReport& r) {
     const CudaDevice& d = r.devices[i];
     j["devices"].push_back({{"index", d.index}, {"name", d.name}, {"compute_capability", d.compute_capability.text()},
                             {"total_memory", d.total_memory}, {"opencv_compatible", d.opencv_compatible},
+                            {"opencv_fp16", d.opencv_fp16},
                             {"kernels_runnable", i < r.verdicts.size() && r.verdicts[i].runnable},
                             {"verdict", i < r.verdicts.size() ? r.verdicts[i].reason : ""}});
   }
   j["probes"] = json::array();
-  for (const auto& p : r.probes) {
-    j["probes"].push_back({{"target", p.pair.name}, {"ran", p.ran}, {"error", p.error}, {"passed", p.passed()},
-                           {"max_abs_diff", p.max_abs_diff}, {"tolerance", p.relative_tolerance * p.max_abs_reference},
-                           {"device_bytes_used", p.device_bytes_used}, {"cpu_fallback", p.evidence.fell_back()},
-                           {"layers", p.evidence.layers}, {"first_forward_ms", p.first_forward_ms},
-                           {"steady_forward_ms", p.steady_forward_ms}, {"log", p.log_lines}});
-  }
+  for (const auto& p : r.probes) j["probes"].push_back(probe_json(p));
   return j.dump(2) + "\n";
 }
 

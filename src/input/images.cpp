@@ -146,4 +146,13 @@ std::vector<InputGroup> load_inputs(const BenchmarkConfig& config, const fs::pat
   return out;
 }
 
+std::vector<InputGroup> load_input_groups(const BenchmarkConfig& config, const fs::path& data_dir) {
+  if (config.metric_kind() != "Tracking") return load_inputs(config, data_dir);
+  std::map<cv::Size, std::vector<TrackingInput>, SizeLess> by_size;
+  for (auto& input : load_tracking_inputs(config, data_dir)) by_size[input.frame_size].push_back(std::move(input));
+  std::vector<InputGroup> groups;
+  for (auto& [size, videos] : by_size) groups.push_back({size, {}, std::move(videos)});
+  return groups;
+}
+
 }  // namespace zoobench

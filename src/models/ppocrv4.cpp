@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
-#include <functional>
-#include <iterator>
-#include <optional>
 
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
@@ -16,127 +14,15 @@
 #include "zoobench/error.hpp"
 #include "zoobench/catalog/model_file.hpp"
 #include "zoobench/models/ppocr_det.hpp"
+#include "zoobench/onnx/edit.hpp"
 #include "zoobench/onnx/onnx_info.hpp"
+#include "zoobench/onnx/wire.hpp"
 
 namespace zoobench::ppocrv4 {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// ---- A minimal protobuf editor: enough to rewrite one input's shape in an ONNX ModelProto. ----
-// Field numbers from onnx.proto: ModelProto.graph 7, GraphProto.input 11, ValueInfoProto.name 1 / type 2,
-// TypeProto.tensor_type 1, TypeProto.Tensor.shape 2, TensorShapeProto.dim 1, Dimension.dim_value 1.
-constexpr std::uint32_t kModelGraph = 7, kGraphInput = 11, kValueName = 1, kValueType = 2, kTypeTensor = 1,
-                        kTensorShape = 2, kShapeDim = 1, kDimValue = 1;
-constexpr std::uint32_t kWireVarint = 0, kWire64 = 1, kWireLen = 2, kWire32 = 5;
-
-struct Malformed {};
-
-std::uint64_t read_varint(const std::string& bytes, std::size_t& pos) {
-  std::uint64_t value = 0;
-  for (int shift = 0; shift < 64 && pos < bytes.size(); shift += 7) {
-    const auto byte = static_cast<std::uint8_t>(bytes[pos++]);
-    value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return value;
-  }
-  throw Malformed{};
-}
-
-void write_varint(std::string& out, std::uint64_t value) {
-  while (value >= 0x80) {
-    out += static_cast<char>((value & 0x7f) | 0x80);
-    value >>= 7;
-  }
-  out += static_cast<char>(value);
-}
-
-void write_len_field(std::string& out, std::uint32_t field, const std::string& payload) {
-  write_varint(out, (static_cast<std::uint64_t>(field) << 3) | kWireLen);
-  write_varint(out, payload.size());
-  out += payload;
-}
-
-// Copies `message` field by field; each length-delimited field goes through `edit`, which returns its new
-// payload, or nothing to keep it; fields for which `drop` returns true are left out.
-using FieldEdit = std::function<std::optional<std::string>(std::uint32_t field, const std::string& payload)>;
-using FieldDrop = std::function<bool(std::uint32_t field)>;
-
-std::string rewrite(const std::string& message, const FieldEdit& edit, const FieldDrop& drop = nullptr) {
-  std::string out;
-  out.reserve(message.size());
-  std::size_t pos = 0;
-  while (pos < message.size()) {
-    const std::size_t start = pos;
-    const std::uint64_t key = read_varint(message, pos);
-    const auto field = static_cast<std::uint32_t>(key >> 3);
-    std::optional<std::string> replaced;
-    switch (static_cast<std::uint32_t>(key & 7)) {
-      case kWireVarint: read_varint(message, pos); break;
-      case kWire64: pos += 8; break;
-      case kWire32: pos += 4; break;
-      case kWireLen: {
-        const std::uint64_t length = read_varint(message, pos);
-        if (length > message.size() - pos) throw Malformed{};
-        replaced = edit(field, message.substr(pos, length));
-        pos += length;
-        break;
-      }
-      default: throw Malformed{};  // groups never appear in ONNX
-    }
-    if (pos > message.size()) throw Malformed{};
-    if (drop && drop(field)) continue;
-    if (replaced) {
-      write_len_field(out, field, *replaced);
-    } else {
-      out.append(message, start, pos - start);
-    }
-  }
-  return out;
-}
-
-// Rewrites every occurrence of one length-delimited field.
-std::string edit_field(const std::string& message, std::uint32_t field,
-                       const std::function<std::optional<std::string>(const std::string&)>& edit) {
-  return rewrite(message, [&](std::uint32_t f, const std::string& payload) -> std::optional<std::string> {
-    return f == field ? edit(payload) : std::nullopt;
-  });
-}
-
-std::string value_name(const std::string& value_info) {
-  std::string name;
-  rewrite(value_info, [&](std::uint32_t field, const std::string& payload) -> std::optional<std::string> {
-    if (field == kValueName) name = payload;
-    return std::nullopt;
-  });
-  return name;
-}
-
-std::size_t count_dims(const std::string& shape) {
-  std::size_t n = 0;
-  rewrite(shape, [&](std::uint32_t field, const std::string&) -> std::optional<std::string> {
-    if (field == kShapeDim) ++n;
-    return std::nullopt;
-  });
-  return n;
-}
-
-// A shape proto's dims replaced by fixed values (the count must match).
-std::string fixed_shape(const std::string& shape, const std::vector<std::int64_t>& dims, bool& rank_matches) {
-  rank_matches = count_dims(shape) == dims.size();
-  std::string out = rewrite(
-      shape, [](std::uint32_t, const std::string&) { return std::optional<std::string>(); },
-      [](std::uint32_t field) { return field == kShapeDim; });
-  for (std::int64_t d : dims) {
-    std::string dim;
-    write_varint(dim, (static_cast<std::uint64_t>(kDimValue) << 3) | kWireVarint);
-    write_varint(dim, static_cast<std::uint64_t>(d));
-    write_len_field(out, kShapeDim, dim);
-  }
-  return out;
-}
-
-// ---- The pipeline ----
 
 constexpr int kTextHeight = 48;               // PaddleOCR's recogniser and classifier input height
 constexpr int kClsWidth = 192;                 // classifier input 3x48x192
@@ -168,9 +54,7 @@ cv::dnn::Net read_fixed_width_net(const fs::path& file, int width, const Backend
   const std::int64_t height = declared.dims[2] > 0 ? declared.dims[2] : kTextHeight;
   const std::int64_t fixed_width = declared.dims[3] > 0 ? declared.dims[3] : width;
   const std::vector<std::int64_t> dims = {1, 3, height, fixed_width};
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string fixed = with_input_dims(bytes, declared.name, dims);
+  const std::string fixed = onnx::with_input_dims(onnx::read_model_bytes(file), declared.name, dims, file.string());
   cv::dnn::Net net;
   try {
     net = cv::dnn::readNetFromONNX(fixed.data(), fixed.size());
@@ -234,8 +118,8 @@ class PpOcrV4 final : public Model {
 
   void infer() override {
     m_det.setInput(m_det_blob);
-    const cv::Mat probability = m_det.forward();
-    m_boxes = ppocr_det::decode(ppocr_det::probability_map(probability), m_image.size(), m_db);
+    m_probability = m_det.forward();
+    m_boxes = ppocr_det::decode(ppocr_det::probability_map(m_probability), m_image.size(), m_db);
     sort_boxes(m_boxes);
     m_rec_outputs.clear();
     for (const auto& box : m_boxes) {
@@ -274,6 +158,13 @@ class PpOcrV4 final : public Model {
   const cv::dnn::Net* net() const override { return &m_det; }
   std::vector<cv::dnn::Net> nets() const override { return {m_det, m_cls, m_rec}; }
 
+  // The detector's probability map, then each box's recogniser scores (angle scores only pick a rotation).
+  std::vector<cv::Mat> raw_outputs() const override {
+    std::vector<cv::Mat> outputs = {m_probability};
+    outputs.insert(outputs.end(), m_rec_outputs.begin(), m_rec_outputs.end());
+    return outputs;
+  }
+
  private:
   int m_limit_side_len;
   float m_cls_threshold;
@@ -285,38 +176,12 @@ class PpOcrV4 final : public Model {
   cv::Size m_rec_input;
   cv::Mat m_image;
   cv::Mat m_det_blob;
+  cv::Mat m_probability;
   std::vector<Detection> m_boxes;
   std::vector<cv::Mat> m_rec_outputs;
 };
 
 }  // namespace
-
-std::string with_input_dims(const std::string& onnx, const std::string& input_name,
-                            const std::vector<std::int64_t>& dims) {
-  bool found = false;
-  bool rank_matches = true;
-  // ModelProto.graph -> GraphProto.input (the one named input_name) -> type -> tensor_type -> shape.
-  auto fix_input = [&](const std::string& value) -> std::optional<std::string> {
-    if (value_name(value) != input_name) return std::nullopt;
-    found = true;
-    return edit_field(value, kValueType, [&](const std::string& type) {
-      return edit_field(type, kTypeTensor, [&](const std::string& tensor) {
-        return edit_field(tensor, kTensorShape,
-                          [&](const std::string& shape) { return fixed_shape(shape, dims, rank_matches); });
-      });
-    });
-  };
-  std::string out;
-  try {
-    out = edit_field(onnx, kModelGraph,
-                     [&](const std::string& graph) { return edit_field(graph, kGraphInput, fix_input); });
-  } catch (const Malformed&) {
-    throw ModelError(ModelError::Kind::Corrupt, "not a valid ONNX model (truncated or corrupt protobuf)");
-  }
-  if (!found) throw Error(fmt::format("ONNX model has no graph input '{}'", input_name));
-  if (!rank_matches) throw Error(fmt::format("ONNX input '{}' does not have {} dimensions", input_name, dims.size()));
-  return out;
-}
 
 cv::Size det_input_size(cv::Size image, int limit_side_len) {
   const int longer = std::max(image.width, image.height);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "zoobench/report/columns.hpp"
 #include "zoobench/report/report.hpp"
 
 namespace zoobench {
@@ -9,13 +10,11 @@ namespace {
 
 class ConsoleReporter final : public Reporter {
  public:
-  explicit ConsoleReporter(std::ostream& out) : m_out(out) {}
+  ConsoleReporter(std::ostream& out, std::vector<BackendTarget> pairs) : m_out(out), m_pairs(std::move(pairs)) {}
 
-  void begin(const ReportContext& context) override {
-    m_multi_pair = context.backend_targets.size() > 1;
-    fmt::print(m_out, "zoo-bench {} | OpenCV {} ({}) | {}\n", context.zoo_bench_version, context.opencv_version,
-               context.opencv_cuda, context.cpu);
-    for (const auto& pair : context.backend_targets) {
+  void begin(const Environment& env) override {
+    fmt::print(m_out, "{}\n", environment_line(env));
+    for (const auto& pair : m_pairs) {
       fmt::print(m_out, "backend=cv.dnn.DNN_BACKEND_{}\ntarget=cv.dnn.DNN_TARGET_{}\n", pair.backend_name,
                  pair.target_name);
     }
@@ -23,19 +22,19 @@ class ConsoleReporter final : public Reporter {
     m_out.flush();
   }
 
-  void report(const RunRecord& r) override {
-    const std::string where = m_multi_pair ? fmt::format(" on {}", r.backend_target.name) : "";
+  void record(const RunRecord& r) override {
+    const std::string where = fmt::format(" on {}", r.backend_target.name);
+    const std::string trial = r.trials > 1 ? fmt::format(" (trial {}/{})", r.trial, r.trials) : "";
     if (r.status == Status::Ok) {
       m_last_problem.clear();
-      const std::string fallback = r.device.fell_back() ? "  " + r.device.describe() : "";
-      fmt::print(m_out, "{}{}{}\n", zoo_row(r), where, fallback);
+      const std::string placement = r.device.checked() && !r.device.verified() ? "  " + r.device.describe() : "";
+      fmt::print(m_out, "{}{}{}{}\n", zoo_row(r), where, trial, placement);
     } else {
       // The same reason for the next target (e.g. absent model files) is not repeated.
       const std::string key = r.config + '\n' + r.file_list + '\n' + status_name(r.status) + '\n' + r.message;
       if (key == m_last_problem) return;
       m_last_problem = key;
       const std::string what = r.file_list.empty() ? r.model : fmt::format("{} with {}", r.model, r.file_list);
-      // Absent files and import failures do not depend on the target; runtime failures may.
       const std::string target = r.status == Status::Failed ? where : "";
       fmt::print(m_out, "{:<10} {:<10} {:<10} {:<12} {}{}: {}\n", status_name(r.status), "-", "-", "-", what, target,
                  r.message);
@@ -43,32 +42,35 @@ class ConsoleReporter final : public Reporter {
     m_out.flush();
   }
 
-  void finish(const std::vector<RunRecord>& records) override {
-    const Table stages = stage_table(records);
-    if (!stages.empty()) {
-      fmt::print(m_out, "\nPer-stage medians in ms (total: median of whole pipeline calls; cv = stddev/mean):\n{}",
-                 stages.to_text());
+  void results(const ResultSet& set, bool complete) override {
+    if (!complete) return;
+    const Table rows = rows_table(set, true);
+    if (!rows.empty()) {
+      fmt::print(m_out, "\nResults (median of trial medians in ms; 95% CI by bootstrap over trials and samples; "
+                        "stages: pre / infer / post):\n{}", rows.to_text());
     }
-    for (const auto& note : record_notes(records)) fmt::print(m_out, "Note: {}\n", note);
-    const Table comparison = comparison_table(records);
+    const Table comparison = comparison_table(set);
     if (!comparison.empty()) {
-      fmt::print(m_out, "\nGPU vs CPU (median total ms; speed-up = CPU median / this median):\n{}",
-                 comparison.to_text());
+      fmt::print(m_out, "\nGPU vs CPU (median ms; speed-up = CPU median / this median, only where the placement "
+                        "is verified):\n{}", comparison.to_text());
     }
-    const Table problems = problem_table(records);
+    const Table problems = problem_table(set);
     if (!problems.empty()) fmt::print(m_out, "\nNot measured:\n{}", problems.to_text());
-    fmt::print(m_out, "\n{}\n", status_counts(records));
+    for (const auto& note : row_notes(set)) fmt::print(m_out, "Note: {}\n", note);
+    fmt::print(m_out, "\n{}\n", status_counts(set));
     m_out.flush();
   }
 
  private:
   std::ostream& m_out;
-  bool m_multi_pair = false;
+  std::vector<BackendTarget> m_pairs;
   std::string m_last_problem;  // the last problem row printed, to skip its repeats on other targets
 };
 
 }  // namespace
 
-std::unique_ptr<Reporter> make_console_reporter(std::ostream& out) { return std::make_unique<ConsoleReporter>(out); }
+std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, std::vector<BackendTarget> pairs) {
+  return std::make_unique<ConsoleReporter>(out, std::move(pairs));
+}
 
 }  // namespace zoobench

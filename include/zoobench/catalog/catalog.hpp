@@ -4,10 +4,13 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "zoobench/measure/measurable.hpp"
 #include "zoobench/models/model.hpp"
 #include "zoobench/models/tracker.hpp"
+#include "zoobench/stats/agreement.hpp"
 
 namespace zoobench {
 
@@ -31,11 +34,39 @@ struct Family {
   std::string folder;         // models/<folder>, e.g. "face_detection_yunet"
   std::string task;           // human description, e.g. "face detection"
   Grouping grouping = Grouping::PerFile;
-  ModelFactory factory;                    // empty: known to the zoo, not implemented here yet
+  // The family's model (image metrics) or tracker (Tracking only); the builder always sets one.
+  std::variant<ModelFactory, TrackerFactory> factory;
   std::vector<std::string> expected_files;  // the zoo's published fp32 file names, for --list
-  TrackerFactory tracker_factory = {};      // tracker families (Tracking configs) instead of `factory`
-  std::string where_to_get = {};            // for files the zoo does not publish; empty: fetch_models.sh
+  std::string where_to_get;   // for files the zoo does not publish; empty: scripts/fetch_models.sh
+  AnswerTolerance tolerance;  // how far a GPU answer may move from the CPU's
+
+  bool is_tracker() const { return std::holds_alternative<TrackerFactory>(factory); }
+  // The family's model wrapped in the strategy that measures it (image or tracking).
+  std::unique_ptr<Measurable> make(const ModelContext& ctx) const;
 };
+
+// Registers a family by named parts, so no field can be filled in the wrong place:
+//   family("YuNet").folder("face_detection_yunet").task("face detection").files({...}).model(yunet::create)
+// A builder without folder, task or factory throws std::logic_error when converted (a programming
+// error caught by the catalog test).
+class FamilyBuilder {
+ public:
+  explicit FamilyBuilder(std::string name);
+  FamilyBuilder& folder(std::string folder);
+  FamilyBuilder& task(std::string task);
+  FamilyBuilder& files(std::vector<std::string> expected);
+  FamilyBuilder& grouping(Grouping grouping);
+  FamilyBuilder& model(ModelFactory factory);      // an image model (Base, Detection, Recognition)
+  FamilyBuilder& tracker(TrackerFactory factory);  // a tracker (Tracking)
+  FamilyBuilder& where_to_get(std::string text);
+  FamilyBuilder& tolerance(AnswerTolerance tolerance);
+  operator Family() const;  // NOLINT(google-explicit-constructor): the registry lists builders
+
+ private:
+  Family m_family;
+};
+
+inline FamilyBuilder family(std::string name) { return FamilyBuilder(std::move(name)); }
 
 struct ModelVariant {
   Precision precision = Precision::FP32;
@@ -50,6 +81,9 @@ const std::vector<Family>& families();
 
 // nullptr when no family has that name.
 const Family* find_family(const std::string& name);
+
+// The answer tolerance of the family named `model`; the defaults for an unknown name.
+AnswerTolerance tolerance_for_model(const std::string& model);
 
 // Variants found in models_dir/<folder>, fp32 then fp16, int8, int8bq (the zoo's order), sorted by
 // file name within each. Empty when the folder is absent or holds no model file.

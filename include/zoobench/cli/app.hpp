@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "zoobench/cli/options.hpp"
-#include "zoobench/measure/record.hpp"
+#include "zoobench/stats/aggregate.hpp"
 
 namespace zoobench {
 
@@ -16,13 +16,16 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
 // --list: every config, its family, the model files expected and found, and whether each is present.
 int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& err);
 
-// kExitOk when all records are Ok; kExitFailed when any failed; kExitIncomplete when the rest are only
-// missing or unsupported.
-int exit_code_for(const std::vector<RunRecord>& records);
+// kExitOk when all rows are Ok; kExitFailed when any failed; kExitIncomplete when the rest are only
+// missing or unsupported (unless missing_is_ok: --require-cuda treats those as warnings).
+int exit_code_for(const ResultSet& set, bool missing_is_ok);
 
-// --require-cuda: the CUDA-target records that did not really run on the GPU (failed or fell back),
-// each as a one-line reason; empty when all were fine.
-std::vector<std::string> cuda_requirement_failures(const std::vector<RunRecord>& records);
+// --require-cuda: fail closed. One line per CUDA row that failed, fell back or is unverified, or one
+// line when no CUDA row ran at all; empty only when at least one CUDA row ran and all are verified.
+std::vector<std::string> cuda_requirement_failures(const ResultSet& set);
+
+// --require-same-answers: one line per GPU row whose answer differs from the CPU's beyond tolerance.
+std::vector<std::string> answer_differences(const ResultSet& set);
 
 // `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.
 int run_doctor_command(const std::string& json_file, std::ostream& out);

@@ -1,5 +1,5 @@
 #pragma once
-// What the command line asks for, separate from how it is parsed (src/cli.cpp binds CLI11 to it).
+// What the command line asks for, separate from how it is parsed (src/cli/cli.cpp binds CLI11 to it).
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,9 +16,14 @@ struct BenchOptions {
   std::string configs_dir, models_dir, data_dir;  // empty: environment, then defaults
   std::optional<int> warmup;
   std::optional<int> repeat;
+  std::optional<int> trials;              // default: 3 for multi-target benchmarks, else 1
+  bool no_cpu_baseline = false;           // do not add the CPU to a GPU-only selection
+  std::string baseline_file;              // compare with the CPU rows of an earlier results file
   bool list = false;
+  bool dry_run = false;                   // --dry-run / --list --plan: print the plan, run nothing
   std::string json_file, csv_file, markdown_file;
-  bool require_cuda = false;              // CUDA-target fallback or failure -> kExitNoCuda
+  bool require_cuda = false;              // a CUDA row not verified on the GPU -> kExitNoCuda
+  bool require_same_answers = false;      // a GPU answer that differs from the CPU's -> kExitAnswersDiffer
 };
 
 // Splits "a:b:c" into its non-empty parts.

@@ -41,7 +41,16 @@ struct CudaDevice {
   std::size_t total_memory = 0;  // bytes
   std::size_t free_memory = 0;   // bytes
   bool opencv_compatible = false;  // cv::cuda::DeviceInfo::isCompatible()
+  // Whether OpenCV's dnn runs DNN_TARGET_CUDA_FP16 as FP16 here (opencv_runs_fp16 of the capability);
+  // without it OpenCV demotes the target to FP32 CUDA and only says so in a WARNING.
+  bool opencv_fp16 = false;
 };
+
+// OpenCV's own rule, cuda4dnn::doesDeviceSupportFP16() (modules/dnn/src/cuda4dnn/init.hpp, 4.x):
+// major * 10 + minor >= 53. Below that, Net::Impl::initCUDABackend() logs "The selected CUDA device does
+// not support FP16 target; switching to FP32 target." and sets the net's target to DNN_TARGET_CUDA.
+// Pure, so that tests can state any device.
+bool opencv_runs_fp16(const GpuArch& compute_capability);
 
 // The CUDA devices OpenCV sees (empty without CUDA support or without a device); never throws.
 std::vector<CudaDevice> cuda_devices();

@@ -1,7 +1,10 @@
 #pragma once
 // `zoo-bench doctor`: is OpenCV's CUDA target really usable here? Build facts, devices, an architecture
-// verdict per device, then a live probe of a small network on CUDA and CUDA FP16 that must (a) not fall
-// back to the CPU, (b) match the CPU output within a stated tolerance and (c) allocate device memory.
+// verdict and the FP16 capability per device, then a live probe of a small network on CUDA and CUDA FP16
+// that must (a) be verified on the GPU by Net::dump() and the log (not fallen back, not unverified),
+// (b) match the CPU output within a stated tolerance, (c) allocate device memory and, for CUDA_FP16,
+// (d) differ from the FP32 results by at least FP16 rounding: OpenCV demotes CUDA_FP16 to FP32 on
+// devices without fast FP16, and an FP32 result would pass the FP16 tolerance.
 #include <optional>
 #include <ostream>
 #include <string>
@@ -13,6 +16,14 @@
 
 namespace zoobench {
 
+// The smallest max |diff| that FP16 arithmetic leaves in the probe's output, relative to the largest
+// |CPU output|. FP16 keeps 11 significant bits (unit roundoff 2^-11 = 4.9e-4) and OpenCV's CUDA_FP16
+// target stores every intermediate tensor in FP16, so the output is off by about 2^-11 of its scale
+// (measured on an H100, benchmarks/results/gpu-h100: 3.44e-3 of 7.64 = 4.5e-4); FP32 kernels differ
+// from the CPU by summation order only (measured: 1.48e-5 of 7.64 = 1.9e-6). 2^-14 = 6.1e-5 lies 7x
+// below the one and 30x above the other.
+inline constexpr double kFp16RoundingFloor = 1.0 / 16384.0;
+
 struct ProbeResult {
   BackendTarget pair;
   bool ran = false;                 // forward returned
@@ -20,6 +31,9 @@ struct ProbeResult {
   double max_abs_diff = 0;          // against the CPU output
   double max_abs_reference = 0;     // largest |CPU output|, the scale of the tolerance
   double relative_tolerance = 0;    // allowed max_abs_diff / max_abs_reference
+  // CUDA_FP16 only: max |diff| against the CUDA (FP32) probe's output on the same input; -1 = not
+  // compared (another pair, or the FP32 probe did not run).
+  double max_abs_diff_vs_fp32 = -1;
   long long device_bytes_used = -1;  // drop in free device memory across the probe; -1 = not measurable
   double first_forward_ms = 0;
   double steady_forward_ms = 0;     // median of a few forwards after the first
@@ -28,7 +42,13 @@ struct ProbeResult {
 
   bool matches() const { return ran && max_abs_diff <= relative_tolerance * max_abs_reference; }
   bool used_gpu_memory() const { return device_bytes_used > 0; }
-  bool passed() const { return matches() && !evidence.fell_back() && used_gpu_memory(); }
+  // The least |diff| from FP32 results that FP16 kernels would leave at this output's scale.
+  double fp16_floor() const { return kFp16RoundingFloor * max_abs_reference; }
+  // For CUDA_FP16: the output is neither bit-identical to the FP32 CUDA output nor closer to it, or to
+  // the CPU's, than FP16 rounding allows. True for the other pairs, which make no FP16 claim.
+  bool fp16_proven() const;
+  // An unverified placement fails as a fallback does: the probe exists to prove the GPU ran it.
+  bool passed() const { return matches() && evidence.verified() && used_gpu_memory() && fp16_proven(); }
 };
 
 struct DoctorReport {

@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include "zoobench/config/config.hpp"
+#include "zoobench/input/video.hpp"
 
 namespace zoobench {
 
@@ -26,9 +27,11 @@ struct SizeLess {
   }
 };
 
+// The inputs of one size: images for the image metrics, videos (or frame folders) for Tracking.
 struct InputGroup {
   cv::Size size;  // the loader's image size ([w, h] in the zoo's rows)
   std::vector<InputItem> items;
+  std::vector<TrackingInput> videos;
 };
 
 // A config's data.path resolved against the data root: the zoo's cwd-relative "data/<task>" becomes
@@ -54,5 +57,9 @@ cv::Mat read_label_file(const std::filesystem::path& file);
 
 // Loads every input for a config. Throws DataError naming the missing folder or file and the fix.
 std::vector<InputGroup> load_inputs(const BenchmarkConfig& config, const std::filesystem::path& data_dir);
+
+// The config's inputs grouped by size: images (load_inputs) or, for the Tracking metric, videos
+// (load_tracking_inputs) by frame size. Throws DataError.
+std::vector<InputGroup> load_input_groups(const BenchmarkConfig& config, const std::filesystem::path& data_dir);
 
 }  // namespace zoobench

@@ -1,14 +1,16 @@
 #pragma once
-// One result record: what ran, where, its per-stage samples and how it ended. Reporters render
-// records; they never measure or compute statistics themselves.
+// One result record: one plan item's measurement at one input size (what ran, where, its per-stage
+// samples, its answers and how it ended). Aggregates (stats/aggregate.hpp) are computed from records
+// once; reporters only format.
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
-#include "zoobench/plan/backend.hpp"
-#include "zoobench/error.hpp"
 #include "zoobench/device/placement.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/models/result.hpp"
+#include "zoobench/plan/backend.hpp"
 
 namespace zoobench {
 
@@ -35,24 +37,35 @@ struct StageSamples {
 };
 
 struct RunRecord {
+  // What ran.
   std::string config;                // config file name
   std::string model;                 // Model.name (the family)
   std::string precision;             // fp32 / fp16 / int8 / int8bq
   std::string file_list;             // "['a.onnx']", as the zoo prints it
   std::vector<std::string> files;    // model file paths
   BackendTarget backend_target;
-  cv::Size input_size;               // the loader's image size; 0x0 when it never got that far
+  int trial = 1;                     // 1-based; trials of one benchmark interleave the backend/targets
+  int trials = 1;
+  cv::Size input_size;               // the loader's image (or frame) size, as the zoo labels its rows
+  std::vector<std::vector<int>> net_input_shapes;  // what the network really got, e.g. {1, 3, 416, 416}
   int warmup = 0;
   int repeat = 0;
+  // How it ended.
   Status status = Status::Ok;
   std::string message;               // the reason when not Ok
+  // Measurements.
   StageSamples samples;
-  double load_ms = 0;                // model construction: read + import + backend/target
-  double first_call_ms = 0;          // the first pipeline call after load (cold start), 0 if none
+  double load_ms = 0;                // model construction (read, import, backend/target); first size only
+  double first_call_ms = 0;          // the first call at this size (cold: the backend sets up for the shape)
   std::vector<double> init_ms;       // Tracking: each ROI's Tracker::init, timed apart from the samples
+  // Answers: one per input item (image, label row, or tracked frame), and the raw outputs of the first
+  // item (not written to files; used for max |diff| between backends).
+  std::vector<ModelResult> answers;
+  std::vector<cv::Mat> raw_outputs;
   std::string result;                // the family's summary of its last result
   std::string note;                  // e.g. stages hidden inside a high-level OpenCV API
-  DeviceEvidence device;             // on CUDA targets: where the layers really ran
+  DeviceEvidence device;             // on checked targets: where the layers really ran
+  std::vector<std::string> opencv_messages;  // OpenCV's [ERROR]/[ WARN] lines while it ran
 };
 
 }  // namespace zoobench

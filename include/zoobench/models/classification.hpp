@@ -1,7 +1,8 @@
 #pragma once
 // ImageNet classification: MobileNet V1/V2 and PP-ResNet50. The loader supplies an RGB, centre-cropped
 // 224x224 image (toRGB + centerCrop in the config); preprocess normalises with ImageNet mean/std into
-// NCHW float; postprocess keeps the top-K classes.
+// NCHW float; postprocess keeps the top max(topK, 5) classes, best first (5 at least, so that a CUDA
+// row's top-5 can be compared with the CPU's; the summary names the best).
 #include <memory>
 #include <vector>
 

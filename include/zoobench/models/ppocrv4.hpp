@@ -4,13 +4,13 @@
 // (ch_ppocr_mobile_v2.0_cls_infer, 1x3x48x192) flips it when it reads "180" with score > clsThreshold,
 // and the CTC recogniser (ch_PP-OCRv4_rec_infer, 1x3x48xW) reads it over ppocr_keys_v1.txt with class 0
 // the blank and a trailing space class, as PaddleOCR does. ModelResult::detections holds the boxes
-// (quads as in ppocr_det), ModelResult::texts the text of each box in the same order.
+// (quads as in ppocr_det), ModelResult::texts the text of each box in the same order. raw_outputs() is
+// the detector's probability map followed by each box's recogniser scores.
 //
 // The recogniser's ONNX declares a dynamic input width, which OpenCV 4.10 cannot import ("Inconsistent
 // shape for ConcatLayer"); zoo-bench loads an in-memory copy whose input is fixed at 1x3x48xW
-// (recInputWidth, default 320, PaddleOCR's default width): crops are resized to height 48 keeping their
-// aspect, squeezed when wider than W, and padded with zeros to W.
-#include <cstdint>
+// (recInputWidth, default 320, PaddleOCR's default width; the edit is onnx::with_input_dims): crops are
+// resized to height 48 keeping their aspect, squeezed when wider than W, and padded with zeros to W.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,11 +20,6 @@
 #include "zoobench/models/crnn.hpp"
 
 namespace zoobench::ppocrv4 {
-
-// The ONNX model `onnx` with graph input `input_name` declared as `dims` (every dimension given, in
-// order). Throws ModelError(Corrupt) on malformed bytes, Error when the input or its rank does not match.
-std::string with_input_dims(const std::string& onnx, const std::string& input_name,
-                            const std::vector<std::int64_t>& dims);
 
 // PaddleOCR's detector resize (DetResizeForTest, limit_type "max"): scale down so the longer side is at
 // most `limit_side_len`, then round each side to a multiple of 32 (half to even, as Python's round).

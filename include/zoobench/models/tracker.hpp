@@ -30,6 +30,9 @@ class Tracker {
 
   // Says which stages the high-level API hides (RunRecord.note).
   virtual std::string stage_note() const { return {}; }
+
+  // The OpenCV class that hides the tracker's net (placement evidence names it).
+  virtual std::string hidden_by() const { return "cv::Tracker"; }
 };
 
 using TrackerFactory = std::function<std::unique_ptr<Tracker>(const ModelContext&)>;
@@ -53,6 +56,7 @@ class OpenCVTracker final : public Tracker {
   std::string stage_note() const override {
     return m_api + "::update is one OpenCV call: timed as inference (crop, forward and decoding inside)";
   }
+  std::string hidden_by() const override { return "cv::" + m_api; }
 
  private:
   cv::Ptr<CvTracker> m_tracker;

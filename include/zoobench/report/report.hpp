@@ -1,7 +1,7 @@
 #pragma once
-// Reporters render RunRecords: a console reporter (the zoo's row layout as rows arrive, then the
-// per-stage and GPU-vs-CPU tables) and file reporters (JSON, CSV, Markdown) that rewrite their file
-// after every record so that nothing measured is lost if a later step fails.
+// Reporters format; they never measure or compute statistics. The console reporter prints the zoo's
+// row layout as records arrive, then the result tables; file reporters (JSON, CSV, Markdown) rewrite
+// their file from every snapshot, so that nothing measured is lost if a later step fails.
 #include <filesystem>
 #include <memory>
 #include <ostream>
@@ -10,30 +10,20 @@
 
 #include "zoobench/measure/record.hpp"
 #include "zoobench/report/table.hpp"
+#include "zoobench/stats/aggregate.hpp"
 
 namespace zoobench {
-
-struct ReportContext {
-  std::string zoo_bench_version;
-  std::string opencv_version;
-  std::string opencv_cuda;       // "built with CUDA" / "CPU only" (from the build information)
-  std::string command_line;
-  std::string started_at;        // ISO 8601, UTC
-  std::string host;
-  std::string cpu;
-  std::vector<BackendTarget> backend_targets;  // empty = as each config says
-};
 
 class Reporter {
  public:
   virtual ~Reporter() = default;
-  virtual void begin(const ReportContext& context) = 0;
-  virtual void report(const RunRecord& record) = 0;
-  virtual void finish(const std::vector<RunRecord>& records) = 0;
+  virtual void begin(const Environment& environment) = 0;
+  virtual void record(const RunRecord& record) = 0;               // as each record is made
+  virtual void results(const ResultSet& set, bool complete) = 0;  // snapshots while running, then complete
 };
 
-// out: the table stream (stdout); the context goes to it too, as a header.
-std::unique_ptr<Reporter> make_console_reporter(std::ostream& out);
+// out: the table stream (stdout). `pairs` are the selected backend/targets (empty: as configs say).
+std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, std::vector<BackendTarget> pairs);
 
 // format: "json", "csv" or "markdown". Throws Error for another name.
 std::unique_ptr<Reporter> make_file_reporter(const std::string& format, const std::filesystem::path& file);
@@ -41,18 +31,11 @@ std::unique_ptr<Reporter> make_file_reporter(const std::string& format, const st
 // The zoo's row for an Ok record: "mean median min [w, h] Model with ['file']" with its spacing.
 std::string zoo_row(const RunRecord& record);
 
-// Summary tables shared by the console and Markdown reporters.
-Table stage_table(const std::vector<RunRecord>& records);       // per-stage medians and spread
-Table comparison_table(const std::vector<RunRecord>& records);  // each pair's median vs the CPU's, as a ratio
-Table problem_table(const std::vector<RunRecord>& records);     // rows that did not run, with the reason
-
-// "Model ['file']: note" once per model whose records carry a note (stages hidden by an OpenCV API).
-std::vector<std::string> record_notes(const std::vector<RunRecord>& records);
-
-// "5 ok, 1 FAILED, 13 missing, 0 unsupported"
-std::string status_counts(const std::vector<RunRecord>& records);
-
-// fixed two-decimal milliseconds
-std::string format_ms(double ms);
+// Views shared by the console and Markdown reporters.
+Table comparison_table(const ResultSet& set);  // per benchmark: each pair's median side by side, speed-ups
+Table problem_table(const ResultSet& set);     // rows that did not run, with the reason
+std::vector<std::string> row_notes(const ResultSet& set);  // stage notes, run notes, answer/stability warnings
+std::string status_counts(const ResultSet& set);           // "5 ok, 1 FAILED, 13 missing, 0 unsupported"
+std::string environment_line(const Environment& env);      // one line for headers
 
 }  // namespace zoobench

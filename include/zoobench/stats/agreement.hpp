@@ -22,6 +22,7 @@ struct AnswerTolerance {
   double min_mask_iou = 0.95;     // IoU of the non-background pixels
   double min_cosine = 0.99;       // feature vectors
   double min_track_iou = 0.5;     // mean IoU of the tracked boxes over frames
+  bool require_top5 = false;      // a changed top-5 set (same top-1) also counts as a different answer
   bool tracking = false;          // answers are one tracked box per frame (compared frame by frame)
 };
 

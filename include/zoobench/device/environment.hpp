@@ -1,0 +1,33 @@
+#pragma once
+// The machine and software facts every result file carries, so that two runs can be compared (or
+// refused as incomparable): versions, threads, CPU, GPUs, driver, CUDA and cuDNN.
+#include <string>
+#include <vector>
+
+#include "zoobench/device/device.hpp"
+
+namespace zoobench {
+
+struct Environment {
+  std::string zoo_bench_version;
+  std::string opencv_version;
+  std::string opencv_cuda;          // "built with CUDA" / "CPU only"
+  std::string cuda_version;         // the CUDA toolkit OpenCV was built with, "" without CUDA
+  std::string cudnn_version;        // cuDNN OpenCV was built with, "" without
+  std::string cuda_features;        // e.g. "CUFFT CUBLAS FAST_MATH" (fast math changes numerics)
+  std::string driver_version;       // the CUDA driver's, "" without a driver
+  int opencv_threads = 0;           // cv::getNumThreads()
+  std::string command_line;
+  std::string started_at;           // ISO 8601, UTC
+  std::string host;
+  std::string cpu;
+  std::vector<CudaDevice> gpus;     // the CUDA devices OpenCV sees
+};
+
+// Everything above for this process (never throws; absent facts stay empty).
+Environment collect_environment(const std::string& command_line);
+
+// "NVIDIA H200 (9.0)" for each GPU, comma-separated, or "no CUDA device".
+std::string gpus_text(const Environment& env);
+
+}  // namespace zoobench

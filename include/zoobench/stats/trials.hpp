@@ -1,0 +1,41 @@
+#pragma once
+// Statistics over repeated trials of one benchmark. A confidence interval from the samples of one run
+// describes that run only (on the H200 the same build gave disjoint within-run intervals in two runs),
+// so the headline is the median of the trial medians and its interval comes from a two-level
+// bootstrap: trials resampled with replacement, then samples within each trial. Deterministic: the
+// generator is seeded by the caller.
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "zoobench/stats/stats.hpp"
+
+namespace zoobench::stats {
+
+using Trials = std::vector<std::vector<double>>;  // one sample vector per trial
+
+// The median of the per-trial medians (trials without samples ignored); 0 when there are none.
+double median_of_medians(const Trials& trials);
+
+// One bootstrap replicate of median_of_medians.
+double resampled_median_of_medians(const Trials& trials, std::mt19937_64& rng);
+
+constexpr int kBootstrapReplicates = 1000;
+
+// 95% percentile interval of median_of_medians; nullopt without samples.
+std::optional<Interval> bootstrap_ci95(const Trials& trials, std::uint64_t seed);
+
+// 95% percentile interval of median_of_medians(numerator) / median_of_medians(denominator), resampling
+// both independently (a speed-up is CPU / GPU); nullopt when either has no samples.
+std::optional<Interval> bootstrap_ratio_ci95(const Trials& numerator, const Trials& denominator, std::uint64_t seed);
+
+// The smallest spread of trial medians (max - min, relative to their median) that counts as unstable.
+constexpr double kUnstableMinSpread = 0.02;
+
+// True when the trials disagree beyond their own spread: with two or more trials of at least 6
+// samples, some pair of per-trial 95% median intervals does not overlap, and the trial medians spread
+// by more than kUnstableMinSpread.
+bool trials_disagree(const Trials& trials);
+
+}  // namespace zoobench::stats

@@ -1,0 +1,117 @@
+#include "zoobench/measure/measure.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <exception>
+
+#include "zoobench/catalog/model_file.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/measure/log_capture.hpp"
+
+namespace zoobench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point from) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - from).count();
+}
+
+// The one-line reason for an exception escaping a family's code, with its status.
+std::pair<Status, std::string> failure_of(const std::exception_ptr& error, const PlanItem& item, bool loading) {
+  const std::string files = item.variant.file_list();
+  try {
+    std::rethrow_exception(error);
+  } catch (const ModelError& e) {
+    return {status_for(e.kind()), e.what()};
+  } catch (const cv::Exception& e) {
+    const std::string what = short_cv_message(e);
+    if (loading) return {Status::Failed, fmt::format("loading {} failed: {}", files, what)};
+    if (item.backend_target.is_cuda()) {
+      return {Status::Failed, fmt::format("{} (on {}; `zoo-bench doctor` says what is wrong with the CUDA target)",
+                                          what, item.backend_target.name)};
+    }
+    return {Status::Failed, what};
+  } catch (const Error& e) {
+    return {Status::Failed, e.what()};
+  } catch (const std::exception& e) {
+    return {Status::Failed, fmt::format("{} {}: unexpected error in the family's code: {}", item.family->name, files,
+                                        e.what())};
+  } catch (...) {
+    return {Status::Failed, fmt::format("{} {}: unknown exception", item.family->name, files)};
+  }
+}
+
+void fail(RunRecord& record, const std::pair<Status, std::string>& why) {
+  record.status = why.first;
+  record.message = why.second;
+}
+
+}  // namespace
+
+Runner::Runner(RecordSink on_record, WarningSink on_warning)
+    : m_on_record(std::move(on_record)), m_on_warning(std::move(on_warning)) {}
+
+void Runner::warn_unused_keys(const PlanItem& item) {
+  if (!m_warned_configs.insert(item.config_name).second) return;
+  for (const auto& key : item.config->params.unused_keys()) {
+    m_on_warning(fmt::format("{}: key 'Model.{}' is not used by {}", item.config->file.string(), key,
+                             item.family->name));
+  }
+}
+
+void Runner::run(const PlanItem& item) {
+  if (!item.runnable()) return m_on_record(record_for_unrunnable(item));
+  RunRecord base = base_record(item);
+  std::string log;  // from construction through the first call at the first size
+  std::unique_ptr<Measurable> subject;
+  const auto load_start = Clock::now();
+  try {
+    with_captured_log(log, [&] {
+      subject = item.family->make(ModelContext{item.variant.files, item.config->params, item.backend_target});
+    });
+  } catch (...) {
+    fail(base, failure_of(std::current_exception(), item, true));
+    base.opencv_messages = opencv_warning_lines(log);
+    return m_on_record(std::move(base));
+  }
+  base.load_ms = ms_since(load_start);
+  base.note = subject->stage_note();
+  if (subject->tracking()) base.repeat = 1;  // one pass over every frame per ROI
+  warn_unused_keys(item);
+
+  const FirstCall first_call = [&log](const std::function<void()>& call) { with_captured_log(log, call); };
+  bool first_size = true;
+  for (const auto& group : *item.inputs) {
+    RunRecord record = base;
+    record.input_size = group.size;
+    if (!first_size) record.load_ms = 0;  // loaded once, before the first size
+    first_size = false;
+    SizeMeasurement measured;
+    bool failed = false;
+    try {
+      subject->measure(group, item.timing, first_call, measured);
+    } catch (...) {
+      fail(record, failure_of(std::current_exception(), item, false));
+      failed = true;
+    }
+    PlacementInput view = subject->placement_view();
+    view.captured_log = log;
+    record.device = analyse_placement(view, item.backend_target);
+    record.opencv_messages = opencv_warning_lines(log);
+    log.clear();  // the next size sets the backend up again: its evidence starts afresh
+    record.net_input_shapes = subject->input_shapes();
+    record.samples = std::move(measured.samples);
+    record.first_call_ms = measured.first_call_ms;
+    record.init_ms = std::move(measured.init_ms);
+    record.answers = std::move(measured.answers);
+    record.raw_outputs = std::move(measured.raw_outputs);
+    record.result = std::move(measured.summary);
+    m_on_record(std::move(record));
+    if (failed) return;  // the net is in an unknown state: later sizes would fail the same way
+  }
+}
+
+}  // namespace zoobench

@@ -1,0 +1,188 @@
+#include "zoobench/plan/plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "zoobench/error.hpp"
+
+namespace zoobench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<BackendTarget> pairs_for(const BenchmarkConfig& config, const PlanOptions& options) {
+  std::vector<BackendTarget> pairs;
+  for (int index : options.backend_targets) pairs.push_back(backend_target_at(index));
+  if (pairs.empty()) {
+    const auto from_config = backend_target_from_names(config.backend, config.target);
+    if (!from_config) {
+      throw ConfigError(fmt::format("{}: Benchmark.backend '{}' with Benchmark.target '{}' is not one of the zoo's "
+                                    "pairs (default|opencv+cpu, cuda+cuda, cuda+cuda_fp16, timvx+npu, cann+npu)",
+                                    config.file.string(), config.backend, config.target));
+    }
+    pairs.push_back(*from_config);
+  }
+  return pairs;
+}
+
+// The CPU first when the selection has accelerators but no CPU: every speed-up needs its baseline.
+std::vector<std::pair<BackendTarget, bool>> with_baseline(const std::vector<BackendTarget>& pairs, bool add) {
+  std::vector<std::pair<BackendTarget, bool>> out;
+  const bool has_cpu = std::any_of(pairs.begin(), pairs.end(), [](const BackendTarget& p) { return !p.accelerator; });
+  const bool has_accel = std::any_of(pairs.begin(), pairs.end(), [](const BackendTarget& p) { return p.accelerator; });
+  if (add && has_accel && !has_cpu) out.emplace_back(cpu_backend_target(), true);
+  for (const auto& p : pairs) out.emplace_back(p, false);
+  return out;
+}
+
+std::vector<ModelVariant> selected_variants(const Family& family, const PlanOptions& options) {
+  std::vector<ModelVariant> selected;
+  for (auto& variant : discover_variants(family, options.models_dir)) {
+    if (!options.precisions.empty() && options.precisions.count(variant.precision) == 0) continue;
+    const bool excluded = std::any_of(variant.files.begin(), variant.files.end(), [&](const fs::path& file) {
+      return std::any_of(options.model_exclude.begin(), options.model_exclude.end(),
+                         [&](const std::string& pattern) { return file.string().find(pattern) != std::string::npos; });
+    });
+    if (!excluded) selected.push_back(std::move(variant));
+  }
+  return selected;
+}
+
+// Why a config's family cannot run at all, or "" when it can.
+std::pair<Status, std::string> family_problem(const BenchmarkConfig& config, const Family* family,
+                                              const PlanOptions& options) {
+  const std::string name = config.file.filename().string();
+  if (family == nullptr) {
+    std::string known;
+    for (const auto& f : families()) known += (known.empty() ? "" : ", ") + f.name;
+    return {Status::Unsupported, fmt::format("model family '{}' (Model.name in {}) is not implemented in zoo-bench "
+                                             "{}; implemented: {}", config.model_name, name, ZOO_BENCH_VERSION, known)};
+  }
+  const bool tracking = config.metric_kind() == "Tracking";
+  if (tracking && !family->is_tracker()) {
+    return {Status::Unsupported, fmt::format("model family '{}' ({}) is not a tracker, which the Tracking metric "
+                                             "needs", family->name, family->task)};
+  }
+  if (!tracking && family->is_tracker()) {
+    return {Status::Unsupported, fmt::format("model family '{}' ({}) is a tracker: its config needs Benchmark.type "
+                                             "Tracking", family->name, family->task)};
+  }
+  if (discover_variants(*family, options.models_dir).empty()) {
+    const std::string folder = (options.models_dir / family->folder).string();
+    return {Status::Missing,
+            family->where_to_get.empty()
+                ? fmt::format("no model files in {} (fetch them with scripts/fetch_models.sh --only {}, or point "
+                              "--models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)", folder, family->folder)
+                : fmt::format("no model files in {}: put {} there (the zoo does not publish them)", folder,
+                              family->where_to_get)};
+  }
+  return {Status::Ok, {}};
+}
+
+PlanItem item_base(const std::shared_ptr<const BenchmarkConfig>& config, const Family* family,
+                   const PlanOptions& options) {
+  PlanItem item;
+  item.config = config;
+  item.config_name = config->file.filename().string();
+  item.family = family;
+  item.timing.warmup = options.warmup.value_or(config->metric.warmup);
+  item.timing.repeat = options.repeat.value_or(config->metric.repeat);
+  return item;
+}
+
+void plan_config(const std::shared_ptr<const BenchmarkConfig>& config, const PlanOptions& options, Plan& plan) {
+  for (const auto& warning : config->warnings) plan.warnings.push_back(warning);
+  const Family* family = find_family(config->model_name);
+  const auto pairs = with_baseline(pairs_for(*config, options), options.cpu_baseline);
+  const int trials = options.trials.value_or(pairs.size() > 1 ? kDefaultTrialsMultiTarget : 1);
+  auto add_unrunnable = [&](const ModelVariant* variant, Status status, const std::string& reason) {
+    for (const auto& [pair, baseline] : pairs) {
+      PlanItem item = item_base(config, family, options);
+      if (variant != nullptr) item.variant = *variant;
+      item.backend_target = pair;
+      item.added_as_baseline = baseline;
+      item.status = status;
+      item.reason = reason;
+      plan.items.push_back(std::move(item));
+    }
+  };
+  const auto [status, reason] = family_problem(*config, family, options);
+  if (status != Status::Ok) return add_unrunnable(nullptr, status, reason);
+  const std::vector<ModelVariant> variants = selected_variants(*family, options);  // empty: all filtered out
+  std::shared_ptr<const std::vector<InputGroup>> inputs;
+  try {
+    if (!variants.empty()) inputs = std::make_shared<const std::vector<InputGroup>>(load_input_groups(*config, options.data_dir));
+  } catch (const DataError& e) {
+    for (const auto& v : variants) add_unrunnable(&v, Status::Failed, e.what());
+    return;
+  }
+  for (const auto& variant : variants) {
+    for (int trial = 1; trial <= trials; ++trial) {
+      for (const auto& [pair, baseline] : pairs) {
+        PlanItem item = item_base(config, family, options);
+        item.variant = variant;
+        item.backend_target = pair;
+        item.added_as_baseline = baseline;
+        item.trial = trial;
+        item.trials = trials;
+        item.inputs = inputs;
+        plan.items.push_back(std::move(item));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string PlanItem::sizes_text() const {
+  if (!inputs || inputs->empty()) return "-";
+  std::string text;
+  for (const auto& g : *inputs) text += fmt::format("{}[{}, {}]", text.empty() ? "" : " ", g.size.width, g.size.height);
+  return text;
+}
+
+Plan make_plan(const std::vector<fs::path>& config_files, const PlanOptions& options, bool strict) {
+  Plan plan;
+  for (const auto& file : config_files) {
+    try {
+      auto config = std::make_shared<const BenchmarkConfig>(load_config(file));
+      plan_config(config, options, plan);
+    } catch (const ConfigError& e) {
+      if (strict) throw;
+      PlanItem item;
+      item.config_name = file.filename().string();
+      item.status = Status::Failed;
+      item.reason = e.what();
+      plan.items.push_back(std::move(item));
+    }
+  }
+  return plan;
+}
+
+RunRecord base_record(const PlanItem& item) {
+  RunRecord record;
+  record.config = item.config_name;
+  record.model = item.config ? item.config->model_name : std::string();
+  if (!item.variant.files.empty()) {
+    record.precision = precision_name(item.variant.precision);
+    record.file_list = item.variant.file_list();
+    for (const auto& f : item.variant.files) record.files.push_back(f.string());
+  }
+  record.backend_target = item.backend_target;
+  record.trial = item.trial;
+  record.trials = item.trials;
+  record.warmup = item.timing.warmup;
+  record.repeat = item.timing.repeat;
+  return record;
+}
+
+RunRecord record_for_unrunnable(const PlanItem& item) {
+  RunRecord record = base_record(item);
+  record.status = item.status;
+  record.message = item.reason;
+  return record;
+}
+
+}  // namespace zoobench

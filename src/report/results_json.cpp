@@ -1,0 +1,225 @@
+#include "zoobench/report/results_json.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+
+#include "zoobench/error.hpp"
+#include "zoobench/report/columns.hpp"
+
+namespace zoobench {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json environment_json(const Environment& e) {
+  json gpus = json::array();
+  for (const auto& g : e.gpus) {
+    gpus.push_back({{"index", g.index}, {"name", g.name}, {"compute_capability", g.compute_capability.text()},
+                    {"total_memory", g.total_memory}, {"opencv_compatible", g.opencv_compatible}});
+  }
+  return {{"zoo_bench_version", e.zoo_bench_version}, {"opencv_version", e.opencv_version},
+          {"opencv_cuda", e.opencv_cuda},             {"cuda_version", e.cuda_version},
+          {"cudnn_version", e.cudnn_version},         {"cuda_features", e.cuda_features},
+          {"driver_version", e.driver_version},       {"opencv_threads", e.opencv_threads},
+          {"command_line", e.command_line},           {"started_at", e.started_at},
+          {"host", e.host},                           {"cpu", e.cpu},
+          {"gpus", gpus}};
+}
+
+json device_json(const DeviceEvidence& d) {
+  return {{"state", placement_name(d.state)}, {"layers", d.layers},           {"gpu_layers", d.gpu_layers},
+          {"cpu_layers", d.cpu_layers},       {"whole_net_on_cpu", d.whole_net_on_cpu},
+          {"fp16_demoted", d.fp16_demoted},   {"reason", d.reason},           {"log", d.log_lines}};
+}
+
+json record_json(const RunRecord& r) {
+  json answers = json::array();
+  for (const auto& a : r.answers) answers.push_back(answer_json(a));
+  return {{"config", r.config},
+          {"model", r.model},
+          {"precision", r.precision},
+          {"file_list", r.file_list},
+          {"files", r.files},
+          {"backend_target", {{"index", r.backend_target.index}, {"backend", r.backend_target.backend_name},
+                              {"target", r.backend_target.target_name}}},
+          {"trial", r.trial},
+          {"trials", r.trials},
+          {"input_size", {r.input_size.width, r.input_size.height}},
+          {"net_input_shapes", r.net_input_shapes},
+          {"warmup", r.warmup},
+          {"repeat", r.repeat},
+          {"status", status_name(r.status)},
+          {"message", r.message},
+          {"load_ms", r.load_ms},
+          {"first_call_ms", r.first_call_ms},
+          {"init_ms", r.init_ms},
+          {"result", r.result},
+          {"note", r.note},
+          {"device", device_json(r.device)},
+          {"opencv_messages", r.opencv_messages},
+          {"answers", answers},
+          {"samples_ms", {{"total", r.samples.total}, {"preprocess", r.samples.preprocess},
+                          {"infer", r.samples.infer}, {"postprocess", r.samples.postprocess}}}};
+}
+
+Status status_from(const std::string& name) {
+  for (Status s : {Status::Ok, Status::Failed, Status::Missing, Status::Unsupported}) {
+    if (name == status_name(s)) return s;
+  }
+  throw Error(fmt::format("unknown status '{}'", name));
+}
+
+Placement placement_from(const std::string& name) {
+  for (Placement p : {Placement::NotChecked, Placement::OnGpu, Placement::Fallback, Placement::Unverified}) {
+    if (name == placement_name(p)) return p;
+  }
+  throw Error(fmt::format("unknown placement state '{}'", name));
+}
+
+RunRecord record_from_json(const json& j) {
+  RunRecord r;
+  r.config = j.at("config").get<std::string>();
+  r.model = j.at("model").get<std::string>();
+  r.precision = j.at("precision").get<std::string>();
+  r.file_list = j.at("file_list").get<std::string>();
+  r.files = j.at("files").get<std::vector<std::string>>();
+  r.backend_target = backend_target_at(j.at("backend_target").at("index").get<int>());
+  r.trial = j.at("trial").get<int>();
+  r.trials = j.at("trials").get<int>();
+  r.input_size = {j.at("input_size").at(0).get<int>(), j.at("input_size").at(1).get<int>()};
+  r.net_input_shapes = j.at("net_input_shapes").get<std::vector<std::vector<int>>>();
+  r.warmup = j.at("warmup").get<int>();
+  r.repeat = j.at("repeat").get<int>();
+  r.status = status_from(j.at("status").get<std::string>());
+  r.message = j.at("message").get<std::string>();
+  r.load_ms = j.at("load_ms").get<double>();
+  r.first_call_ms = j.at("first_call_ms").get<double>();
+  r.init_ms = j.at("init_ms").get<std::vector<double>>();
+  r.result = j.at("result").get<std::string>();
+  const json& d = j.at("device");
+  r.device.state = placement_from(d.at("state").get<std::string>());
+  r.device.layers = d.at("layers").get<int>();
+  r.device.gpu_layers = d.at("gpu_layers").get<int>();
+  r.device.cpu_layers = d.at("cpu_layers").get<std::vector<std::string>>();
+  r.device.whole_net_on_cpu = d.at("whole_net_on_cpu").get<bool>();
+  r.device.fp16_demoted = d.at("fp16_demoted").get<bool>();
+  r.device.reason = d.at("reason").get<std::string>();
+  for (const auto& a : j.at("answers")) r.answers.push_back(answer_from_json(a));
+  const json& s = j.at("samples_ms");
+  r.samples = {s.at("preprocess").get<std::vector<double>>(), s.at("infer").get<std::vector<double>>(),
+               s.at("postprocess").get<std::vector<double>>(), s.at("total").get<std::vector<double>>()};
+  return r;
+}
+
+Environment environment_from_json(const json& j) {
+  Environment e;
+  e.zoo_bench_version = j.at("zoo_bench_version").get<std::string>();
+  e.opencv_version = j.at("opencv_version").get<std::string>();
+  e.opencv_cuda = j.at("opencv_cuda").get<std::string>();
+  e.cuda_version = j.at("cuda_version").get<std::string>();
+  e.cudnn_version = j.at("cudnn_version").get<std::string>();
+  e.driver_version = j.at("driver_version").get<std::string>();
+  e.opencv_threads = j.at("opencv_threads").get<int>();
+  e.command_line = j.at("command_line").get<std::string>();
+  e.started_at = j.at("started_at").get<std::string>();
+  e.host = j.at("host").get<std::string>();
+  e.cpu = j.at("cpu").get<std::string>();
+  return e;
+}
+
+}  // namespace
+
+json answer_json(const ModelResult& a) {
+  json j = json::object();
+  if (!a.detections.empty()) {
+    json dets = json::array();
+    for (const auto& d : a.detections) {
+      json points = json::array();
+      for (const auto& p : d.points) points.push_back({p.x, p.y});
+      dets.push_back({{"box", {d.box.x, d.box.y, d.box.width, d.box.height}}, {"score", d.score},
+                      {"class", d.class_id}, {"points", points}});
+    }
+    j["detections"] = dets;
+  }
+  if (!a.classes.empty()) {
+    json classes = json::array();
+    for (std::size_t i = 0; i < a.classes.size() && i < 5; ++i) classes.push_back({a.classes[i].class_id, a.classes[i].score});
+    j["classes"] = classes;
+  }
+  if (!a.texts.empty()) j["texts"] = a.texts;
+  if (!a.mask.empty()) {
+    std::map<int, int> counts;  // class -> pixels: a mask is too large to store, its class counts are not
+    for (auto it = a.mask.begin<std::uint8_t>(); it != a.mask.end<std::uint8_t>(); ++it) ++counts[*it];
+    json c = json::object();
+    for (const auto& [cls, n] : counts) c[std::to_string(cls)] = n;
+    j["mask_class_pixels"] = c;
+  }
+  if (!a.feature.empty()) {
+    cv::Mat f;
+    a.feature.reshape(1, 1).convertTo(f, CV_32F);
+    j["feature"] = std::vector<float>(f.begin<float>(), f.end<float>());
+  }
+  return j;
+}
+
+ModelResult answer_from_json(const json& j) {
+  ModelResult a;
+  if (j.contains("detections")) {
+    for (const auto& d : j.at("detections")) {
+      Detection det;
+      const auto& b = d.at("box");
+      det.box = {b.at(0).get<float>(), b.at(1).get<float>(), b.at(2).get<float>(), b.at(3).get<float>()};
+      det.score = d.at("score").get<float>();
+      det.class_id = d.at("class").get<int>();
+      for (const auto& p : d.at("points")) det.points.emplace_back(p.at(0).get<float>(), p.at(1).get<float>());
+      a.detections.push_back(det);
+    }
+  }
+  if (j.contains("classes")) {
+    for (const auto& c : j.at("classes")) a.classes.push_back({c.at(0).get<int>(), c.at(1).get<float>()});
+  }
+  if (j.contains("texts")) a.texts = j.at("texts").get<std::vector<std::string>>();
+  if (j.contains("feature")) a.feature = cv::Mat(j.at("feature").get<std::vector<float>>(), true).reshape(1, 1);
+  return a;
+}
+
+json results_json(const ResultSet& set, bool complete) {
+  json rows = json::array();
+  for (const auto& row : set.rows) {
+    json r = json::object();
+    for (const auto& c : row_columns()) r[c.id] = c.cell(row).value;
+    rows.push_back(std::move(r));
+  }
+  json records = json::array();
+  for (const auto& r : set.records) records.push_back(record_json(r));
+  return {{"schema_version", kResultsSchemaVersion}, {"complete", complete},
+          {"environment", environment_json(set.environment)}, {"baseline_file", set.baseline_file},
+          {"notes", set.notes}, {"rows", rows}, {"records", records}};
+}
+
+StoredResults read_results_file(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error(fmt::format("{}: cannot open the results file", file.string()));
+  try {
+    const json j = json::parse(in);
+    const int version = j.at("schema_version").get<int>();
+    if (version != kResultsSchemaVersion) {
+      throw Error(fmt::format("schema_version {} (this zoo-bench reads {}; rerun the benchmark with this version)",
+                              version, kResultsSchemaVersion));
+    }
+    StoredResults stored;
+    stored.environment = environment_from_json(j.at("environment"));
+    for (const auto& r : j.at("records")) stored.records.push_back(record_from_json(r));
+    return stored;
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("{}: not a zoo-bench results file: {}", file.string(), e.what()));
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", file.string(), e.what()));
+  }
+}
+
+}  // namespace zoobench

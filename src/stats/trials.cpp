@@ -1,0 +1,107 @@
+#include "zoobench/stats/trials.hpp"
+
+#include <algorithm>
+
+namespace zoobench::stats {
+
+namespace {
+
+double median_in_place(std::vector<double>& values) {
+  const std::size_t mid = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
+  const double upper = values[mid];
+  if (values.size() % 2 == 1) return upper;
+  const double lower = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
+  return (lower + upper) / 2.0;
+}
+
+Trials non_empty(const Trials& trials) {
+  Trials kept;
+  for (const auto& t : trials) {
+    if (!t.empty()) kept.push_back(t);
+  }
+  return kept;
+}
+
+Interval percentile_interval(std::vector<double> replicates) {
+  std::sort(replicates.begin(), replicates.end());
+  const auto at = [&](double q) {
+    const auto i = static_cast<std::size_t>(q * static_cast<double>(replicates.size() - 1) + 0.5);
+    return replicates[std::min(i, replicates.size() - 1)];
+  };
+  return {at(0.025), at(0.975)};
+}
+
+}  // namespace
+
+double median_of_medians(const Trials& trials) {
+  std::vector<double> medians;
+  for (const auto& t : trials) {
+    if (!t.empty()) medians.push_back(median(t));
+  }
+  return medians.empty() ? 0 : median_in_place(medians);
+}
+
+double resampled_median_of_medians(const Trials& trials, std::mt19937_64& rng) {
+  std::uniform_int_distribution<std::size_t> pick_trial(0, trials.size() - 1);
+  std::vector<double> medians(trials.size());
+  std::vector<double> resample;
+  for (auto& m : medians) {
+    const auto& trial = trials[pick_trial(rng)];
+    std::uniform_int_distribution<std::size_t> pick(0, trial.size() - 1);
+    resample.resize(trial.size());
+    for (auto& v : resample) v = trial[pick(rng)];
+    m = median_in_place(resample);
+  }
+  return median_in_place(medians);
+}
+
+std::optional<Interval> bootstrap_ci95(const Trials& trials, std::uint64_t seed) {
+  const Trials kept = non_empty(trials);
+  if (kept.empty()) return std::nullopt;
+  std::mt19937_64 rng(seed);
+  std::vector<double> replicates(kBootstrapReplicates);
+  for (auto& r : replicates) r = resampled_median_of_medians(kept, rng);
+  return percentile_interval(std::move(replicates));
+}
+
+std::optional<Interval> bootstrap_ratio_ci95(const Trials& numerator, const Trials& denominator, std::uint64_t seed) {
+  const Trials num = non_empty(numerator);
+  const Trials den = non_empty(denominator);
+  if (num.empty() || den.empty()) return std::nullopt;
+  std::mt19937_64 rng(seed);
+  std::vector<double> replicates;
+  replicates.reserve(kBootstrapReplicates);
+  for (int i = 0; i < kBootstrapReplicates; ++i) {
+    const double n = resampled_median_of_medians(num, rng);
+    const double d = resampled_median_of_medians(den, rng);
+    if (d > 0) replicates.push_back(n / d);
+  }
+  if (replicates.empty()) return std::nullopt;
+  return percentile_interval(std::move(replicates));
+}
+
+bool trials_disagree(const Trials& trials) {
+  std::vector<Interval> intervals;
+  for (const auto& t : trials) {
+    if (const auto ci = median_ci95(t)) intervals.push_back(*ci);
+  }
+  if (intervals.size() < 2) return false;
+  double highest_low = intervals.front().low, lowest_high = intervals.front().high;
+  for (const auto& i : intervals) {
+    highest_low = std::max(highest_low, i.low);
+    lowest_high = std::min(lowest_high, i.high);
+  }
+  if (highest_low <= lowest_high) return false;
+  // Non-overlapping intervals of long runs can be a fraction of a percent apart: below a practical
+  // floor such a difference is not worth a flag.
+  std::vector<double> medians;
+  for (const auto& t : trials) {
+    if (!t.empty()) medians.push_back(median(t));
+  }
+  const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
+  const double centre = median(medians);
+  return centre > 0 && (*hi - *lo) / centre > kUnstableMinSpread;
+}
+
+}  // namespace zoobench::stats
