@@ -54,7 +54,8 @@ ModelResult feature(std::vector<float> values) {
 
 // One tracked frame: a box, or nothing when the tracker lost the target.
 ModelResult frame(const cv::Rect2f* tracked) {
-  return tracked == nullptr ? ModelResult{} : detections({box(tracked->x, tracked->y, tracked->width, tracked->height)});
+  if (tracked == nullptr) return {};
+  return detections({box(tracked->x, tracked->y, tracked->width, tracked->height)});
 }
 
 const std::vector<Detection> kThreeObjects = {box(0, 0, 10, 10, 0), box(20, 20, 10, 10, 1), box(40, 0, 5, 5, 2)};
@@ -247,6 +248,15 @@ TEST(Agreement, TextsPairByPositionAndMissingTextsDiffer) {
   EXPECT_EQ(a.summary, "1 vs 2 texts, 1/2 texts same");
 }
 
+TEST(Agreement, LongTextsAreCutAtACharacterInTheSummary) {
+  std::string line, misread, cut;
+  for (int i = 0; i < 30; ++i) line += "中";
+  misread = line.substr(0, 29 * 3) + "文";
+  for (int i = 0; i < 24; ++i) cut += "中";
+  const Agreement a = compare_answers({texts({line})}, {texts({misread})}, {});
+  EXPECT_EQ(a.summary, "text '" + cut + "...' vs '" + cut + "...' (0.03)");  // 1/30
+}
+
 TEST(Agreement, TextBoxesAndTextsCombine) {
   // PP-OCR fills both: the boxes agree, one text does not.
   ModelResult ref = texts({"theshp"});
@@ -290,8 +300,8 @@ TEST(Agreement, MaskOfAnotherSizeDiffers) {
 
 TEST(Agreement, FeatureCosineIsTheLowestOverItems) {
   // [1,0,0] . [1,1,0] = 1; norms 1 and sqrt(2): cos = 1/sqrt(2).
-  const std::vector<ModelResult> ref = {feature({0.5f, 2.f, -1.f}), feature({1, 0, 0})};
-  const std::vector<ModelResult> cand = {feature({0.5f, 2.f, -1.f}), feature({1, 1, 0})};
+  const std::vector<ModelResult> ref = {feature({1, 0, 0}), feature({0.5f, 2.f, -1.f})};
+  const std::vector<ModelResult> cand = {feature({1, 1, 0}), feature({0.5f, 2.f, -1.f})};
   const Agreement a = compare_answers(ref, cand, {});
   EXPECT_NEAR(a.cosine.value(), 1.0 / std::sqrt(2.0), 1e-9);
   EXPECT_TRUE(a.differs);

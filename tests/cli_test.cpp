@@ -85,22 +85,31 @@ TEST(Cli, RealYuNetAndYoloxNanoRunEndToEnd) {
   // The zoo's row layout: mean, median, min, [w, h], model with ['file'].
   EXPECT_NE(r.output.find("[160, 120]   YuNet with ['face_detection_yunet_2023mar.onnx']"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("[640, 640]   YoloX with ['yolox_nano.onnx']"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("Per-stage medians"), std::string::npos);
+  EXPECT_NE(r.output.find("Results (median of trial medians"), std::string::npos) << r.output;
 
   std::ifstream in(json);
   const nlohmann::json j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_EQ(j["complete"], true);
   ASSERT_EQ(j["records"].size(), 2u);
   for (const auto& record : j["records"]) {
     EXPECT_EQ(record["status"], "ok");
-    EXPECT_EQ(record["stats"]["total"]["n"], 4);  // 1 image x 4 repeats; warm-up not counted
-    EXPECT_EQ(record["samples_ms"]["infer"].size(), 4u);
-    EXPECT_GT(record["stats"]["infer"]["median"].get<double>(), 0.0);
+    EXPECT_EQ(record["samples_ms"]["infer"].size(), 4u);  // 1 image x 4 repeats; warm-up not counted
+    EXPECT_EQ(record["answers"].size(), 1u);              // one structured answer per image
   }
+  ASSERT_EQ(j["rows"].size(), 2u);
+  for (const auto& row : j["rows"]) {
+    EXPECT_EQ(row["n"], 4);
+    EXPECT_GT(row["infer_ms"].get<double>(), 0.0);
+  }
+  // YOLOX-Nano runs at its declared 416x416, whatever the loader's size label says.
+  EXPECT_EQ(j["rows"][1]["net_input"], nlohmann::json::parse("[[1, 3, 416, 416]]")) << j["rows"][1];
   EXPECT_NE(j["records"][0]["result"].get<std::string>().find("1 faces"), std::string::npos) << j["records"][0]["result"];
+  EXPECT_EQ(j["records"][0]["answers"][0]["detections"].size(), 1u);
   std::ifstream csv_in(csv);
   std::string header;
   std::getline(csv_in, header);
-  EXPECT_EQ(header.rfind("config,model,precision,files,", 0), 0u);
+  EXPECT_EQ(header.rfind("config,model,files,precision,backend_target,", 0), 0u) << header;
 }
 
 TEST(Cli, EachBadModelFileGetsItsOwnFailedRowAndTheRunContinues) {
@@ -185,7 +194,7 @@ TEST(Cli, RequireCudaFailsWhenCudaIsNotReallyUsed) {
   const auto r = run_zoo_bench("-c '" + (w.configs / "face_detection_yunet.yaml").string() + "' " + dirs(w) +
                                " --backend-target 0,1 --warmup 0 --repeat 1 --require-cuda");
   EXPECT_EQ(r.exit_code, 4) << r.output;
-  EXPECT_NE(r.output.find("on CUDA  CPU FALLBACK: whole net on CPU"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("on CUDA (trial 1/3)  CPU FALLBACK: whole net on CPU"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--require-cuda: YuNet"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("CPU FALLBACK"), std::string::npos);
 }

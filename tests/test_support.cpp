@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "zoobench/measure/measure.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -58,10 +60,10 @@ fs::path make_onnx(const fs::path& out, const std::vector<TensorSpec>& inputs, c
 BuiltModel build_model(const std::string& family_name, const std::vector<fs::path>& files,
                        const std::string& params_yaml, int backend_target) {
   const Family* family = find_family(family_name);
-  if (family == nullptr || !family->factory) throw std::runtime_error("no implemented family " + family_name);
+  if (family == nullptr || family->is_tracker()) throw std::runtime_error("no image-model family " + family_name);
   BuiltModel built;
   built.params = std::make_unique<ModelParams>("test.yaml", YAML::Load(params_yaml));
-  built.model = family->factory(ModelContext{files, *built.params, backend_target_at(backend_target)});
+  built.model = std::get<ModelFactory>(family->factory)(ModelContext{files, *built.params, backend_target_at(backend_target)});
   return built;
 }
 
@@ -73,6 +75,25 @@ void run_once(Model& model, const cv::Mat& image, const cv::Mat& label_row) {
 
 CommandResult run_zoo_bench(const std::string& args) {
   return run_command(fmt::format("'{}' {}", ZOO_BENCH_BINARY, args));
+}
+
+namespace {
+std::vector<RunRecord> run_plan(const Plan& plan) {
+  std::vector<RunRecord> records;
+  Runner runner([&](RunRecord r) { records.push_back(std::move(r)); }, [](const std::string&) {});
+  for (const auto& item : plan.items) runner.run(item);
+  return records;
+}
+}  // namespace
+
+std::vector<RunRecord> run_configs(const std::vector<fs::path>& configs, const PlanOptions& options) {
+  return run_plan(make_plan(configs, options, false));
+}
+
+std::vector<RunRecord> run_family(const BenchmarkConfig& config, const Family& family, const PlanOptions& options) {
+  Plan plan;
+  plan_benchmark(std::make_shared<const BenchmarkConfig>(config), &family, options, plan);
+  return run_plan(plan);
 }
 
 }  // namespace zoobench::test

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "zoobench/catalog/catalog.hpp"
+#include "zoobench/measure/record.hpp"
+#include "zoobench/plan/plan.hpp"
 #include "zoobench/config/config.hpp"
 #include "zoobench/models/model.hpp"
 
@@ -54,6 +56,11 @@ struct CommandResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr together
 };
+
+// Plans and runs configs as `zoo-bench` would (make_plan + Runner), collecting the records.
+std::vector<RunRecord> run_configs(const std::vector<fs::path>& configs, const PlanOptions& options);
+// The same for one config with a given family (e.g. a fake one).
+std::vector<RunRecord> run_family(const BenchmarkConfig& config, const Family& family, const PlanOptions& options);
 
 // Runs the zoo-bench binary with the given arguments (already shell-quoted where needed).
 CommandResult run_zoo_bench(const std::string& args);

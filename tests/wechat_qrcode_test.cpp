@@ -39,7 +39,7 @@ TEST(WeChatQRCode, CatalogGroupsTheFourCaffeFilesIntoOneVariant) {
   const Family* family = find_family("WeChatQRCode");
   ASSERT_NE(family, nullptr);
   EXPECT_EQ(family->grouping, Grouping::CaffeSet);
-  EXPECT_TRUE(static_cast<bool>(family->factory));
+  EXPECT_FALSE(family->is_tracker());
   const auto models = test::scratch_dir();
   write_files(models / "qrcode_wechatqrcode", kZooFiles, "x");
   test::write_file(models / "qrcode_wechatqrcode" / "README.md", "not a model");

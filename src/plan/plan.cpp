@@ -92,9 +92,11 @@ PlanItem item_base(const std::shared_ptr<const BenchmarkConfig>& config, const F
   return item;
 }
 
-void plan_config(const std::shared_ptr<const BenchmarkConfig>& config, const PlanOptions& options, Plan& plan) {
+}  // namespace
+
+void plan_benchmark(const std::shared_ptr<const BenchmarkConfig>& config, const Family* family,
+                    const PlanOptions& options, Plan& plan) {
   for (const auto& warning : config->warnings) plan.warnings.push_back(warning);
-  const Family* family = find_family(config->model_name);
   const auto pairs = with_baseline(pairs_for(*config, options), options.cpu_baseline);
   const int trials = options.trials.value_or(pairs.size() > 1 ? kDefaultTrialsMultiTarget : 1);
   auto add_unrunnable = [&](const ModelVariant* variant, Status status, const std::string& reason) {
@@ -134,8 +136,6 @@ void plan_config(const std::shared_ptr<const BenchmarkConfig>& config, const Pla
   }
 }
 
-}  // namespace
-
 std::string PlanItem::sizes_text() const {
   if (!inputs || inputs->empty()) return "-";
   std::string text;
@@ -148,7 +148,7 @@ Plan make_plan(const std::vector<fs::path>& config_files, const PlanOptions& opt
   for (const auto& file : config_files) {
     try {
       auto config = std::make_shared<const BenchmarkConfig>(load_config(file));
-      plan_config(config, options, plan);
+      plan_benchmark(config, find_family(config->model_name), options, plan);
     } catch (const ConfigError& e) {
       if (strict) throw;
       PlanItem item;

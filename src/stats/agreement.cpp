@@ -43,7 +43,11 @@ std::vector<char32_t> code_points(const std::string& text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    const std::size_t length = lead < 0x80           ? 1
+                               : (lead >> 5) == 0x6  ? 2
+                               : (lead >> 4) == 0xE  ? 3
+                               : (lead >> 3) == 0x1E ? 4
+                                                     : 0;
     char32_t cp = length == 1 ? lead : length == 2 ? lead & 0x1Fu : length == 3 ? lead & 0x0Fu : lead & 0x07u;
     bool valid = length > 0 && i + length <= text.size();
     for (std::size_t k = 1; valid && k < length; ++k) {
@@ -276,7 +280,9 @@ Part compare_masks(const Answers& ref, const Answers& cand, std::size_t n, const
     if (r.empty() && c.empty()) continue;
     const std::optional<double> iou = mask_iou(r, c);
     // Masks of different sizes have no pixels in common: the worst IoU.
-    if (!iou && mismatch.empty()) mismatch = fmt::format("mask sizes differ ({}x{} vs {}x{})", c.cols, c.rows, r.cols, r.rows);
+    if (!iou && mismatch.empty()) {
+      mismatch = fmt::format("mask sizes differ ({}x{} vs {}x{})", c.cols, c.rows, r.cols, r.rows);
+    }
     lowest = std::min(lowest, iou.value_or(0.0));
   }
   out.mask_iou = lowest;
@@ -310,7 +316,9 @@ Part compare_features(const Answers& ref, const Answers& cand, std::size_t n, co
     if (r.empty() && c.empty()) continue;
     const std::optional<double> cos = cosine(r, c);
     // Vectors of different lengths are not comparable: counted as orthogonal.
-    if (!cos && mismatch.empty()) mismatch = fmt::format("feature sizes differ ({} vs {})", c.total(), r.total());
+    if (!cos && mismatch.empty()) {
+      mismatch = fmt::format("feature sizes differ ({} vs {})", c.total(), r.total());
+    }
     lowest = std::min(lowest, cos.value_or(0.0));
   }
   out.cosine = lowest;

@@ -61,6 +61,11 @@ struct Plan {
 // item, unless `strict` (a single named config), when its ConfigError propagates (usage error, exit 2).
 Plan make_plan(const std::vector<std::filesystem::path>& config_files, const PlanOptions& options, bool strict);
 
+// Adds one config's items for `family` (null: unknown family, items say so). make_plan looks the
+// family up by Model.name; tests pass their own.
+void plan_benchmark(const std::shared_ptr<const BenchmarkConfig>& config, const Family* family,
+                    const PlanOptions& options, Plan& plan);
+
 // The record a non-runnable item reports.
 RunRecord record_for_unrunnable(const PlanItem& item);
 
