@@ -103,7 +103,7 @@ TEST(Fallback, PerLayerFallbackIsNamed) {
   const std::string log =
       "[ INFO:0@1.2] global op_cuda.cpp (78) initCUDABackend CUDA backend will fallback to the CPU implementation for "
       "the layer \"argmax\" of type ArgLayer\n";
-  const DeviceEvidence e = analyse_placement(PlacementInput{log, {kDump}, true, {}}, backend_target_at(2));
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {kDump}, true, {}, {}}, backend_target_at(2));
   EXPECT_TRUE(e.checked());
   EXPECT_TRUE(e.fell_back());
   EXPECT_FALSE(e.whole_net_on_cpu);
@@ -118,24 +118,24 @@ TEST(Fallback, WholeNetSwitchedToCpuIsCaught) {
   const std::string log =
       "[ WARN:0@0.05] global ./modules/dnn/src/net_impl.cpp (179) setUpNet DNN module was not built with CUDA backend; "
       "switching to CPU\n";
-  const DeviceEvidence e = analyse_placement(PlacementInput{log, {dump}, true, {}}, backend_target_at(1));
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {dump}, true, {}, {}}, backend_target_at(1));
   EXPECT_TRUE(e.whole_net_on_cpu);
   EXPECT_EQ(e.describe(), "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend; switching to CPU)");
   const std::string log410 =
       "[ WARN:0@0.301] global net_impl.cpp:178 setUpNet DNN module was not built with CUDA backend; switching to CPU\n";
-  EXPECT_EQ(analyse_placement(PlacementInput{log410, {dump}, true, {}}, backend_target_at(2)).describe(),
+  EXPECT_EQ(analyse_placement(PlacementInput{log410, {dump}, true, {}, {}}, backend_target_at(2)).describe(),
             "CPU FALLBACK: whole net on CPU (DNN module was not built with CUDA backend; switching to CPU)");
   // Even with no log line, every layer labelled OCV means the whole net ran on the CPU.
-  EXPECT_TRUE(analyse_placement(PlacementInput{"", {dump}, true, {}}, backend_target_at(1)).whole_net_on_cpu);
+  EXPECT_TRUE(analyse_placement(PlacementInput{"", {dump}, true, {}, {}}, backend_target_at(1)).whole_net_on_cpu);
 }
 
 TEST(Fallback, AllLayersOnCudaIsClean) {
   const std::string dump = "\t\"a\" [label=\"a\\nConvolution\\lCUDA/CUDA\\n\"]\n\t\"b\" [label=\"b\\nReLU\\lCUDA/CUDA\\n\"]\n";
-  const DeviceEvidence e = analyse_placement(PlacementInput{"", {dump}, true, {}}, backend_target_at(1));
+  const DeviceEvidence e = analyse_placement(PlacementInput{"", {dump}, true, {}, {}}, backend_target_at(1));
   EXPECT_TRUE(e.checked());
   EXPECT_FALSE(e.fell_back());
   EXPECT_EQ(e.describe(), "GPU 2/2 layers");
-  EXPECT_FALSE(analyse_placement(PlacementInput{"", {dump}, true, {}}, backend_target_at(0)).checked());  // nothing to check on the CPU
+  EXPECT_FALSE(analyse_placement(PlacementInput{"", {dump}, true, {}, {}}, backend_target_at(0)).checked());  // nothing to check on the CPU
 }
 
 TEST(Fallback, LogCaptureInterceptsOpenCVInfoAndWarningsAndRestoresBothStreams) {
@@ -161,7 +161,7 @@ TEST(Fallback, TheInputHolderIsNoFallback) {
       "[ INFO:0@0.546] global op_cuda.cpp:80 initCUDABackend CUDA backend will fallback to the CPU implementation "
       "for the layer \"_input\" of type __NetInputLayer__\n";
   const std::string dump = "\t\"a\" [label=\"a\\nConvolution\\lCUDA/CUDA\\n\"]\n";
-  const DeviceEvidence e = analyse_placement(PlacementInput{log, {dump}, true, {}}, backend_target_at(1));
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {dump}, true, {}, {}}, backend_target_at(1));
   EXPECT_FALSE(e.fell_back()) << e.describe();
   EXPECT_EQ(e.layers, 1);
 }

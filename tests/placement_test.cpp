@@ -46,7 +46,7 @@ TEST(Placement, EmptyOrUnparsableDumpIsUnverifiedNeverOnGpu) {
       {"\t\"a\" [label=\"a\\nConvolution\\n\"]\n"},  // a node without a backend/target label
   };
   for (const auto& d : dumps) {
-    const DeviceEvidence e = analyse_placement(PlacementInput{"", d, true, {}}, cuda());
+    const DeviceEvidence e = analyse_placement(PlacementInput{"", d, true, {}, {}}, cuda());
     EXPECT_EQ(e.state, Placement::Unverified) << (d.empty() ? "(no dumps)" : d[0]);
     EXPECT_FALSE(e.verified());
     EXPECT_FALSE(e.fell_back());
@@ -60,7 +60,7 @@ TEST(Placement, HiddenTrackerNetCountsOnlyTheLayersTheLogNames) {
   // cv::TrackerVit hides its net: no dump, only the log. The net's size is unknown, so no "3/3".
   const std::string log = layer_fallback_line("_input", "__NetInputLayer__") + layer_fallback_line("slice_1", "Slice") +
                           layer_fallback_line("slice_2", "Slice") + layer_fallback_line("norm", "ReduceMean");
-  const DeviceEvidence e = analyse_placement(PlacementInput{log, {}, false, "cv::TrackerVit"}, cuda());
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {}, false, "cv::TrackerVit", {}}, cuda());
   EXPECT_EQ(e.state, Placement::Fallback);
   EXPECT_EQ(e.cpu_layers, (std::vector<std::string>{"slice_1", "slice_2", "norm"}));
   EXPECT_EQ(e.layers, 0);
@@ -73,7 +73,7 @@ TEST(Placement, HiddenTrackerNetCountsOnlyTheLayersTheLogNames) {
 
 TEST(Placement, HiddenTrackerNetWithoutFallbackLinesIsUnverified) {
   const std::string log = layer_fallback_line("_input", "__NetInputLayer__");  // logged for every CUDA net
-  const DeviceEvidence e = analyse_placement(PlacementInput{log, {}, false, "cv::TrackerVit"}, cuda());
+  const DeviceEvidence e = analyse_placement(PlacementInput{log, {}, false, "cv::TrackerVit", {}}, cuda());
   EXPECT_EQ(e.state, Placement::Unverified);
   EXPECT_TRUE(e.cpu_layers.empty());
   EXPECT_TRUE(contains(e.describe(), "hidden inside cv::TrackerVit")) << e.describe();
@@ -83,7 +83,7 @@ TEST(Placement, Fp16DemotionAsAFakeDeviceFact) {
   // What a device below compute capability 5.3 would produce: layers set up for CUDA (FP32) and OpenCV's
   // warning. No such device is at hand, so the device fact is stated in the input.
   const std::string dump = dump_of({"conv1", "conv2"}, "CUDA/CUDA");
-  const DeviceEvidence e = analyse_placement(PlacementInput{kFp16DemotedWarning, {dump}, true, {}}, cuda_fp16());
+  const DeviceEvidence e = analyse_placement(PlacementInput{kFp16DemotedWarning, {dump}, true, {}, {}}, cuda_fp16());
   EXPECT_EQ(e.state, Placement::Fallback);
   EXPECT_TRUE(e.fp16_demoted);
   EXPECT_FALSE(e.verified());
@@ -97,17 +97,17 @@ TEST(Placement, Fp16DemotionIsCaughtFromEitherSignalAlone) {
   // OpenCV 4.10 labels each layer from Layer::preferableTarget, set in allocateLayer() before
   // initCUDABackend() demotes the net's target: the dump still says CUDA_FP16, only the log tells.
   const std::string stale = dump_of({"conv1", "conv2"}, "CUDA/CUDA_FP16");
-  const DeviceEvidence from_log = analyse_placement(PlacementInput{kFp16DemotedWarning, {stale}, true, {}}, cuda_fp16());
+  const DeviceEvidence from_log = analyse_placement(PlacementInput{kFp16DemotedWarning, {stale}, true, {}, {}}, cuda_fp16());
   EXPECT_EQ(from_log.state, Placement::Fallback);
   EXPECT_TRUE(from_log.fp16_demoted);
   // A later OpenCV demotes in setPreferableTarget() without a word: only the CUDA labels tell.
   const std::string fp32 = dump_of({"conv1", "conv2"}, "CUDA/CUDA");
-  const DeviceEvidence from_dump = analyse_placement(PlacementInput{"", {fp32}, true, {}}, cuda_fp16());
+  const DeviceEvidence from_dump = analyse_placement(PlacementInput{"", {fp32}, true, {}, {}}, cuda_fp16());
   EXPECT_EQ(from_dump.state, Placement::Fallback);
   EXPECT_TRUE(from_dump.fp16_demoted);
   EXPECT_TRUE(contains(from_dump.describe(), "FP16 DEMOTED")) << from_dump.describe();
   // The same warning under an FP32 request demotes nothing.
-  const DeviceEvidence fp32_run = analyse_placement(PlacementInput{kFp16DemotedWarning, {fp32}, true, {}}, cuda());
+  const DeviceEvidence fp32_run = analyse_placement(PlacementInput{kFp16DemotedWarning, {fp32}, true, {}, {}}, cuda());
   EXPECT_TRUE(fp32_run.verified()) << fp32_run.describe();
   EXPECT_FALSE(fp32_run.fp16_demoted);
 }
@@ -115,18 +115,18 @@ TEST(Placement, Fp16DemotionIsCaughtFromEitherSignalAlone) {
 TEST(Placement, LabelForAnotherTargetIsUnverified) {
   // Neither the requested target nor a CPU fallback: no claim either way.
   const DeviceEvidence fp16_label =
-      analyse_placement(PlacementInput{"", {dump_of({"conv1"}, "CUDA/CUDA_FP16")}, true, {}}, cuda());
+      analyse_placement(PlacementInput{"", {dump_of({"conv1"}, "CUDA/CUDA_FP16")}, true, {}, {}}, cuda());
   EXPECT_EQ(fp16_label.state, Placement::Unverified);
   EXPECT_TRUE(contains(fp16_label.describe(), "CUDA/CUDA_FP16")) << fp16_label.describe();
   const DeviceEvidence ocl_label =
-      analyse_placement(PlacementInput{"", {dump_of({"conv1"}, "CUDA/OCL")}, true, {}}, cuda_fp16());
+      analyse_placement(PlacementInput{"", {dump_of({"conv1"}, "CUDA/OCL")}, true, {}, {}}, cuda_fp16());
   EXPECT_EQ(ocl_label.state, Placement::Unverified);
   EXPECT_FALSE(ocl_label.fp16_demoted);
 }
 
 TEST(Placement, VerifiedNeedsEveryLayerOnTheRequestedTarget) {
   const DeviceEvidence e =
-      analyse_placement(PlacementInput{"", {dump_of({"conv1", "conv2", "conv3"}, "CUDA/CUDA_FP16")}, true, {}},
+      analyse_placement(PlacementInput{"", {dump_of({"conv1", "conv2", "conv3"}, "CUDA/CUDA_FP16")}, true, {}, {}},
                         cuda_fp16());
   EXPECT_TRUE(e.verified());
   EXPECT_EQ(e.gpu_layers, 3);
@@ -162,6 +162,21 @@ TEST(Placement, MergeEvidencePicksTheWorstState) {
   EXPECT_EQ(merged.cpu_layers, (std::vector<std::string>{"slice", "norm"}));
   EXPECT_TRUE(merged.fp16_demoted);
   EXPECT_TRUE(merge_evidence(on_gpu, other).fp16_demoted);
+}
+
+// The fake device fact: a GPU below compute capability 5.3, where OpenCV 4.10 runs CUDA_FP16 as FP32
+// although the dump keeps the CUDA_FP16 labels; and the same dump on a capable GPU, verified.
+TEST(Placement, Fp16OnADeviceWithoutFastFp16IsDemoted) {
+  const std::string dump = dump_of({"conv1", "relu1"}, "CUDA/CUDA_FP16");
+  PlacementInput slow{"", {dump}, true, {}, false};
+  const DeviceEvidence e = analyse_placement(slow, cuda_fp16());
+  EXPECT_EQ(e.state, Placement::Fallback);
+  EXPECT_TRUE(e.fp16_demoted);
+  EXPECT_NE(e.describe().find("FP16 DEMOTED"), std::string::npos) << e.describe();
+  PlacementInput fast{"", {dump}, true, {}, true};
+  EXPECT_TRUE(analyse_placement(fast, cuda_fp16()).verified());
+  // A CUDA (FP32) request makes no FP16 claim: the device fact does not apply.
+  EXPECT_TRUE(analyse_placement(PlacementInput{"", {dump_of({"conv1"}, "CUDA/CUDA")}, true, {}, false}, cuda()).verified());
 }
 
 }  // namespace

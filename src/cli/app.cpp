@@ -189,7 +189,10 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     for (auto& reporter : reporters) reporter->results(partial, false);
   };
   auto on_warning = [&](const std::string& warning) { fmt::print(err, "zoo-bench: warning: {}\n", warning); };
-  Runner runner(on_record, on_warning);
+  // OpenCV uses device 0 unless told otherwise: its FP16 capability is the evidence OpenCV 4.10 leaves.
+  const std::optional<bool> runs_fp16 =
+      environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);
+  Runner runner(on_record, on_warning, runs_fp16);
   for (const auto& item : plan.items) runner.run(item);
 
   const ResultSet set = snapshot(Intervals::Bootstrap);

@@ -149,7 +149,7 @@ ProbeRun run_probe(const BackendTarget& pair, const cv::Mat& reference) {
   if (free_before >= 0 && free_after >= 0) result.device_bytes_used = free_before - free_after;
 
   result.steady_forward_ms = steady_forward_ms(net);
-  result.evidence = analyse_placement(PlacementInput{log, {net.dump()}, true, {}}, pair);
+  result.evidence = analyse_placement(PlacementInput{log, {net.dump()}, true, {}, {}}, pair);
   result.max_abs_diff = max_abs_diff(run.output, reference);
   return run;
 }

@@ -90,6 +90,10 @@ void judge_dumps(const std::vector<LayerPlacement>& placements, const BackendTar
     e.reason = "Net::dump() gave no labelled layers";
     return;
   }
+  if (demoted > 0) {  // a fact of its own, also when some layers fell back to the CPU
+    e.fp16_demoted = true;
+    e.reason = fmt::format("{}/{} layers set up for CUDA (FP32) although CUDA_FP16 was requested", demoted, e.layers);
+  }
   if (!e.cpu_layers.empty()) {
     e.state = Placement::Fallback;
     e.whole_net_on_cpu = static_cast<int>(e.cpu_layers.size()) == e.layers;
@@ -98,8 +102,6 @@ void judge_dumps(const std::vector<LayerPlacement>& placements, const BackendTar
   }
   if (demoted > 0) {
     e.state = Placement::Fallback;
-    e.fp16_demoted = true;
-    e.reason = fmt::format("{}/{} layers set up for CUDA (FP32) although CUDA_FP16 was requested", demoted, e.layers);
     return;
   }
   if (!foreign_targets.empty()) {
@@ -201,11 +203,17 @@ DeviceEvidence analyse_placement(const PlacementInput& input, const BackendTarge
     e.reason = switched;
     return e;
   }
+  // OpenCV 4.10 demotes FP16 in initCUDABackend after the layers got their target label, so the dump
+  // still says CUDA_FP16: its warning, or the device's capability, is the evidence.
   const std::string fp32 = first_line_with(lines, "switching to FP32");
   if (!fp32.empty() && requested.fp16) {
     e.state = Placement::Fallback;
     e.fp16_demoted = true;
     e.reason = fp32;
+  } else if (requested.fp16 && input.device_runs_fp16 == false && !e.fp16_demoted) {
+    e.state = Placement::Fallback;
+    e.fp16_demoted = true;
+    e.reason = "the GPU's compute capability is below 5.3: OpenCV runs CUDA_FP16 as FP32 there";
   }
   if (e.whole_net_on_cpu) return e;
   for (const auto& name : layers_named_in_log(input.captured_log)) {

@@ -51,8 +51,8 @@ void fail(RunRecord& record, const std::pair<Status, std::string>& why) {
 
 }  // namespace
 
-Runner::Runner(RecordSink on_record, WarningSink on_warning)
-    : m_on_record(std::move(on_record)), m_on_warning(std::move(on_warning)) {}
+Runner::Runner(RecordSink on_record, WarningSink on_warning, std::optional<bool> device_runs_fp16)
+    : m_on_record(std::move(on_record)), m_on_warning(std::move(on_warning)), m_device_runs_fp16(device_runs_fp16) {}
 
 void Runner::warn_unused_keys(const PlanItem& item) {
   if (!m_warned_configs.insert(item.config_name).second) return;
@@ -99,6 +99,7 @@ void Runner::run(const PlanItem& item) {
     }
     PlacementInput view = subject->placement_view();
     view.captured_log = log;
+    view.device_runs_fp16 = m_device_runs_fp16;
     record.device = analyse_placement(view, item.backend_target);
     record.opencv_messages = opencv_warning_lines(log);
     log.clear();  // the next size sets the backend up again: its evidence starts afresh

@@ -53,7 +53,7 @@ class TrackingStrategy final : public Measurable {
     out.summary = tally.text();
   }
 
-  PlacementInput placement_view() const override { return {{}, {}, false, m_tracker->hidden_by()}; }
+  PlacementInput placement_view() const override { return {{}, {}, false, m_tracker->hidden_by(), {}}; }
   std::vector<std::vector<int>> input_shapes() const override { return {}; }
   std::string stage_note() const override { return m_tracker->stage_note(); }
   bool tracking() const override { return true; }

@@ -3,9 +3,11 @@
 // net ("DNN module was not built with CUDA backend; switching to CPU", a WARNING), single layers ("CUDA
 // backend will fallback to the CPU implementation for the layer ...", INFO only), or it demotes
 // CUDA_FP16 to CUDA on devices without fast FP16 ("... switching to FP32 target", a WARNING). The
-// primary evidence is Net::dump(), which labels every layer with the backend/target it was set up for
-// ("CUDA/CUDA_FP16", "OCV/CPU"); the captured log adds what the dump cannot show. Nothing parsable means
-// "unverified", never "on the GPU".
+// primary evidence is Net::dump(), which labels every layer with the backend/target it was given
+// ("CUDA/CUDA_FP16", "OCV/CPU"); the captured log adds what the dump cannot show (OpenCV 4.10 demotes
+// FP16 after labelling, so its dump keeps saying CUDA_FP16: the warning and the device's capability
+// are the evidence there). Nothing parsable means "unverified", never "on the GPU".
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,7 @@ struct PlacementInput {
   std::vector<std::string> dumps;    // Net::dump() of every net the model exposes, after the call
   bool net_visible = true;           // false when the net is hidden inside an OpenCV API (cv::Tracker)
   std::string hidden_by;             // the API that hides it, e.g. "cv::TrackerVit"
+  std::optional<bool> device_runs_fp16;  // whether OpenCV runs FP16 on the GPU used; nullopt: unknown
 };
 
 // The evidence for the requested pair; NotChecked for pairs that need none.

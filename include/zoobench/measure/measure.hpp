@@ -5,6 +5,7 @@
 // reads the placement evidence, and turns every exception into a failed record. Records are handed
 // to the sink as they are made, so nothing measured is lost when a later item fails.
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -18,7 +19,8 @@ using WarningSink = std::function<void(const std::string&)>;
 
 class Runner {
  public:
-  Runner(RecordSink on_record, WarningSink on_warning);
+  // device_runs_fp16: whether OpenCV runs CUDA_FP16 as FP16 on the GPU in use (nullopt: unknown).
+  Runner(RecordSink on_record, WarningSink on_warning, std::optional<bool> device_runs_fp16 = std::nullopt);
 
   // One item: one record per input size, or one record saying why it did not run.
   void run(const PlanItem& item);
@@ -28,6 +30,7 @@ class Runner {
 
   RecordSink m_on_record;
   WarningSink m_on_warning;
+  std::optional<bool> m_device_runs_fp16;
   std::set<std::string> m_warned_configs;  // unused-key warnings are given once per config
 };
 

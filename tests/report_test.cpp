@@ -1,0 +1,513 @@
+// Golden-output tests of the reporters on a synthetic ResultSet: records built by hand with fixed
+// samples, aggregated, then rendered as the console tables, CSV, JSON and Markdown. The samples are
+// constant within each trial, so every bootstrap replicate can only take a few values and the 95%
+// intervals are known by hand (see kGolden below), independent of the generator's stream.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/report/columns.hpp"
+#include "zoobench/report/report.hpp"
+#include "zoobench/report/results_json.hpp"
+#include "zoobench/stats/aggregate.hpp"
+
+namespace zoobench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+AnswerTolerance default_tolerance(const std::string&) { return {}; }
+
+Environment test_environment() {
+  Environment e;
+  e.zoo_bench_version = "0.0-test";
+  e.opencv_version = "4.6.0";
+  e.opencv_cuda = "CPU only";
+  e.opencv_threads = 2;
+  e.command_line = "zoo-bench --all";
+  e.started_at = "2024-01-01T00:00:00Z";
+  e.host = "testhost";
+  e.cpu = "Test CPU";
+  return e;
+}
+
+Detection one_box() {
+  Detection d;
+  d.box = {10, 10, 20, 20};
+  d.score = 0.9f;
+  d.class_id = 1;
+  return d;
+}
+
+// A measured record of the fake benchmark: every call takes `total_ms` (pre 1 + infer + post 1).
+RunRecord measured(int pair, int trial, double total_ms, double load_ms, double first_call_ms,
+                   std::vector<float> raw) {
+  RunRecord r;
+  r.config = "fake.yaml";
+  r.model = "Fake";
+  r.precision = "fp32";
+  r.file_list = "['fake.onnx']";
+  r.files = {"/m/fake/fake.onnx"};
+  r.backend_target = backend_target_at(pair);
+  r.trial = trial;
+  r.trials = 2;
+  r.input_size = {64, 48};
+  r.net_input_shapes = {{1, 3, 48, 64}};
+  r.warmup = 1;
+  r.repeat = 3;
+  r.samples.total = {total_ms, total_ms, total_ms};
+  r.samples.preprocess = {1, 1, 1};
+  r.samples.infer = {total_ms - 2, total_ms - 2, total_ms - 2};
+  r.samples.postprocess = {1, 1, 1};
+  r.load_ms = load_ms;
+  r.first_call_ms = first_call_ms;
+  ModelResult answer;
+  answer.detections = {one_box()};
+  r.answers = {answer};
+  r.raw_outputs = {cv::Mat(raw, true).reshape(1, 1)};
+  r.result = "1 box";
+  r.note = "stand-in: stages timed apart";
+  if (r.backend_target.placement_checked) {
+    r.device.state = Placement::OnGpu;
+    r.device.layers = 5;
+    r.device.gpu_layers = 5;
+  }
+  return r;
+}
+
+// CPU trials of 10 and 14 ms, CUDA trials of 4 and 6 ms, in run order (targets interleaved), and a
+// benchmark whose model files are absent.
+//   CPU:  median of trial medians (10 + 14) / 2 = 12; bootstrap replicates are 10, 12 or 14 with
+//         probabilities 1/4, 1/2, 1/4, so the 2.5%/97.5% percentiles are 10 and 14.
+//   CUDA: (4 + 6) / 2 = 5, interval 4-6. Speed-up 12 / 5 = 2.40; its replicates range over
+//         {10,12,14} / {4,5,6}, the extremes 10/6 = 1.67 and 14/4 = 3.50 each with probability 1/16,
+//         more than the 2.5% in each tail, so the interval is 1.67-3.50.
+//   Pooled CPU samples {10 x3, 14 x3}: mean 12, stddev sqrt(24/5) = 2.19, cv 18.3%; CUDA {4 x3, 6 x3}:
+//   mean 5, stddev sqrt(6/5) = 1.10, cv 21.9%. Infer stage medians: CPU (8 + 12) / 2 = 10, CUDA 3.
+//   Load: CPU (100 + 120) / 2 = 110, CUDA (300 + 500) / 2 = 400; first call CPU 25, CUDA 60.
+//   Raw outputs differ by 0.5 in one element.
+ResultSet golden_set() {
+  std::vector<RunRecord> records = {
+      measured(0, 1, 10, 100, 20, {1, 2, 3}),
+      measured(1, 1, 4, 300, 50, {1, 2.5f, 3}),
+      measured(0, 2, 14, 120, 30, {1, 2, 3}),
+      measured(1, 2, 6, 500, 70, {1, 2.5f, 3}),
+  };
+  RunRecord absent;
+  absent.config = "absent.yaml";
+  absent.model = "Absent";
+  absent.backend_target = backend_target_at(0);
+  absent.status = Status::Missing;
+  absent.message = "no model files in /m/absent (fetch them, or point --models-dir there)";
+  records.push_back(absent);
+  return aggregate(test_environment(), std::move(records), {}, "", default_tolerance);
+}
+
+const std::string kRowsText =
+    "model               target  size      net input  trials  n  median       95% CI  stable   pre  infer  post  "
+    "first call  placement       speed-up vs CPU  answer vs CPU\n"
+    "Fake ['fake.onnx']  CPU     [64, 48]  1x3x48x64     2/2  6   12.00  10.00-14.00  yes     1.00  10.00  1.00  "
+    "     25.00  -                            -  -\n"
+    "Fake ['fake.onnx']  CUDA    [64, 48]  1x3x48x64     2/2  6    5.00    4.00-6.00  yes     1.00   3.00  1.00  "
+    "     60.00  verified 5/5  2.40x (1.67-3.50)  same (1/1 boxes, IoU 1.00)\n";
+
+const std::string kComparisonText =
+    "model               size      CPU ms  CUDA ms  CUDA speed-up (95% CI)  CUDA placement  CUDA answer\n"
+    "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (1.67-3.50)  verified 5/5    same (1/1 boxes, IoU 1.00)\n";
+
+const std::string kProblemText =
+    "config       model   target  status   reason\n"
+    "absent.yaml  Absent  CPU     missing  no model files in /m/absent (fetch them, or point --models-dir there)\n";
+
+const std::string kCounts = "2 ok, 0 failed, 1 missing, 0 unsupported (benchmark rows; each over its trials)";
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// RFC 4180: fields separated by commas, quoted when they hold a comma, quote or newline.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(field), field.clear();
+    } else if (c == '\n') {
+      row.push_back(field), field.clear();
+      rows.push_back(row), row.clear();
+    } else {
+      field += c;
+    }
+  }
+  EXPECT_TRUE(field.empty() && row.empty()) << "the CSV must end with a newline";
+  return rows;
+}
+
+std::vector<std::string> column_ids() {
+  std::vector<std::string> ids;
+  for (const auto& c : row_columns()) ids.push_back(c.id);
+  return ids;
+}
+
+// ---- the aggregate the goldens rest on ----
+
+TEST(ReportGolden, SyntheticSetAggregatesToTheNumbersComputedByHand) {
+  const ResultSet set = golden_set();
+  ASSERT_EQ(set.rows.size(), 3u);
+  const BenchmarkRow& cpu = set.rows[0];
+  const BenchmarkRow& cuda = set.rows[1];
+  EXPECT_EQ(cpu.record_indices, (std::vector<std::size_t>{0, 2}));
+  EXPECT_EQ(cuda.record_indices, (std::vector<std::size_t>{1, 3}));
+  EXPECT_EQ(cpu.trial_medians, (std::vector<double>{10, 14}));
+  EXPECT_DOUBLE_EQ(cpu.median, 12);
+  EXPECT_DOUBLE_EQ(cuda.median, 5);
+  ASSERT_TRUE(cpu.median_ci95 && cuda.median_ci95);
+  EXPECT_DOUBLE_EQ(cpu.median_ci95->low, 10);
+  EXPECT_DOUBLE_EQ(cpu.median_ci95->high, 14);
+  EXPECT_DOUBLE_EQ(cuda.median_ci95->low, 4);
+  EXPECT_DOUBLE_EQ(cuda.median_ci95->high, 6);
+  ASSERT_TRUE(cuda.speedup && cuda.speedup->ci95);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ratio, 2.4);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->low, 10.0 / 6.0);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->high, 3.5);
+  EXPECT_FALSE(cpu.speedup);
+  EXPECT_DOUBLE_EQ(cpu.infer, 10);
+  EXPECT_DOUBLE_EQ(cpu.load_ms, 110);
+  EXPECT_DOUBLE_EQ(cuda.first_call_ms, 60);
+  EXPECT_NEAR(cpu.pooled.stddev, std::sqrt(24.0 / 5.0), 1e-12);
+  ASSERT_TRUE(cuda.agreement && cuda.agreement->max_abs_diff);
+  EXPECT_DOUBLE_EQ(*cuda.agreement->max_abs_diff, 0.5);
+  EXPECT_EQ(set.rows[2].status, Status::Missing);
+  EXPECT_EQ(set.rows[2].trials_ok, 0);
+}
+
+// ---- console ----
+
+TEST(ReportGolden, ConsoleRowsTable) { EXPECT_EQ(rows_table(golden_set(), true).to_text(), kRowsText); }
+
+TEST(ReportGolden, ConsoleComparisonTable) { EXPECT_EQ(comparison_table(golden_set()).to_text(), kComparisonText); }
+
+TEST(ReportGolden, ConsoleProblemTableAndCounts) {
+  const ResultSet set = golden_set();
+  EXPECT_EQ(problem_table(set).to_text(), kProblemText);
+  EXPECT_EQ(status_counts(set), kCounts);
+}
+
+TEST(ReportGolden, ConsoleReporterPrintsTheTablesInOrderOnlyWhenComplete) {
+  const ResultSet set = golden_set();
+  std::ostringstream out;
+  const auto reporter = make_console_reporter(out, {});
+  reporter->results(set, false);
+  EXPECT_EQ(out.str(), "") << "snapshots while running print nothing on the console";
+  reporter->results(set, true);
+  const std::string expected =
+      "\nResults (median of trial medians in ms; 95% CI by bootstrap over trials and samples; stages: pre / infer / "
+      "post):\n" + kRowsText +
+      "\nGPU vs CPU (median ms; speed-up = CPU median / this median, only where the placement is verified):\n" +
+      kComparisonText + "\nNot measured:\n" + kProblemText +
+      "Note: Fake ['fake.onnx']: stand-in: stages timed apart\n\n" + kCounts + "\n";
+  EXPECT_EQ(out.str(), expected);
+}
+
+TEST(ReportGolden, ConsoleRecordLineIsTheZoosRowWithTargetAndTrial) {
+  const ResultSet set = golden_set();
+  std::ostringstream out;
+  const auto reporter = make_console_reporter(out, {});
+  reporter->record(set.records[0]);
+  reporter->record(set.records[4]);
+  EXPECT_EQ(out.str(),
+            "10.00      10.00      10.00      [64, 48]     Fake with ['fake.onnx'] on CPU (trial 1/2)\n"
+            "missing    -          -          -            Absent: no model files in /m/absent (fetch them, or point "
+            "--models-dir there)\n");
+}
+
+// ---- CSV ----
+
+TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
+  const ResultSet set = golden_set();
+  const fs::path file = test::scratch_dir() / "out.csv";
+  make_file_reporter("csv", file)->results(set, true);
+  const auto rows = parse_csv(read_text(file));
+  ASSERT_EQ(rows.size(), 4u);  // header + CPU, CUDA, the absent benchmark
+  EXPECT_EQ(rows[0], column_ids());
+  for (std::size_t r = 1; r < rows.size(); ++r) ASSERT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
+
+  auto cell = [&](std::size_t row, const std::string& id) {
+    const auto ids = column_ids();
+    const auto at = std::find(ids.begin(), ids.end(), id);
+    EXPECT_NE(at, ids.end()) << id;
+    return rows[row][static_cast<std::size_t>(at - ids.begin())];
+  };
+  auto number = [&](std::size_t row, const std::string& id) {
+    const std::string text = cell(row, id);
+    std::size_t used = 0;
+    double value = std::nan("");
+    try {
+      value = std::stod(text, &used);
+    } catch (const std::exception&) {
+    }
+    EXPECT_EQ(used, text.size()) << id << " is not a number: '" << text << "'";
+    return value;
+  };
+  // Every cell whose machine value is a number is written as one, in every row.
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    for (const auto& c : row_columns()) {
+      if (c.cell(set.rows[r - 1]).value.is_number()) number(r, c.id);
+    }
+  }
+  EXPECT_EQ(cell(1, "config"), "fake.yaml");
+  EXPECT_EQ(cell(1, "model"), "Fake");
+  EXPECT_EQ(cell(1, "files"), "['fake.onnx']");
+  EXPECT_EQ(number(1, "backend_target"), 0);
+  EXPECT_EQ(number(2, "backend_target"), 1);
+  EXPECT_EQ(cell(1, "input_size"), "64 48");
+  EXPECT_EQ(cell(1, "net_input"), "1 3 48 64");
+  EXPECT_EQ(number(1, "trials"), 2);
+  EXPECT_EQ(number(1, "n"), 6);
+  EXPECT_DOUBLE_EQ(number(1, "median_ms"), 12);
+  EXPECT_DOUBLE_EQ(number(2, "median_ms"), 5);
+  EXPECT_EQ(cell(1, "median_ci95_ms"), "10.0 14.0");
+  EXPECT_EQ(cell(2, "trial_medians_ms"), "4.0 6.0");
+  EXPECT_EQ(cell(1, "stable"), "true");
+  EXPECT_EQ(cell(1, "cv"), "0.1826");
+  EXPECT_EQ(cell(1, "p90_ms"), "") << "p90 needs 10 samples";
+  EXPECT_DOUBLE_EQ(number(2, "load_ms"), 400);
+  EXPECT_EQ(cell(1, "init_ms"), "");
+  EXPECT_EQ(cell(1, "placement"), "-");
+  EXPECT_EQ(cell(2, "placement"), "verified");
+  EXPECT_EQ(cell(2, "placement_detail"), "GPU 5/5 layers");
+  EXPECT_EQ(cell(1, "speedup_vs_cpu"), "");
+  EXPECT_DOUBLE_EQ(number(2, "speedup_vs_cpu"), 2.4);
+  EXPECT_EQ(cell(2, "answer_vs_cpu"), "same");
+  EXPECT_DOUBLE_EQ(number(2, "max_abs_diff_vs_cpu"), 0.5);
+  EXPECT_EQ(cell(2, "status"), "ok");
+  EXPECT_EQ(cell(3, "status"), "missing");
+  // The message holds a comma: quoted in the file, whole again when parsed back.
+  EXPECT_EQ(cell(3, "message"), "no model files in /m/absent (fetch them, or point --models-dir there)");
+  EXPECT_NE(read_text(file).find("\"no model files in /m/absent (fetch them, or point --models-dir there)\""),
+            std::string::npos);
+}
+
+// ---- JSON ----
+
+TEST(ReportGolden, JsonRowsHoldEveryColumnValue) {
+  const ResultSet set = golden_set();
+  const fs::path file = test::scratch_dir() / "out.json";
+  make_file_reporter("json", file)->results(set, true);
+  std::ifstream in(file);
+  const json j = json::parse(in);
+  EXPECT_EQ(j.at("schema_version"), kResultsSchemaVersion);
+  EXPECT_EQ(j.at("complete"), true);
+  EXPECT_EQ(j.at("environment").at("host"), "testhost");
+  EXPECT_EQ(j.at("baseline_file"), "");
+  ASSERT_EQ(j.at("rows").size(), 3u);
+  ASSERT_EQ(j.at("records").size(), 5u);
+  for (std::size_t i = 0; i < set.rows.size(); ++i) {
+    const json& row = j.at("rows").at(i);
+    EXPECT_EQ(row.size(), row_columns().size());
+    for (const auto& c : row_columns()) EXPECT_EQ(row.at(c.id), c.cell(set.rows[i]).value) << c.id;
+  }
+  const json& cpu = j.at("rows").at(0);
+  const json& cuda = j.at("rows").at(1);
+  EXPECT_EQ(cpu.at("median_ms"), 12.0);
+  EXPECT_EQ(cpu.at("median_ci95_ms"), json::parse("[10.0, 14.0]"));
+  EXPECT_EQ(cpu.at("trial_medians_ms"), json::parse("[10.0, 14.0]"));
+  EXPECT_EQ(cpu.at("trials"), 2);
+  EXPECT_TRUE(cpu.at("speedup_vs_cpu").is_null());
+  EXPECT_EQ(cuda.at("median_ms"), 5.0);
+  EXPECT_DOUBLE_EQ(cuda.at("speedup_vs_cpu").get<double>(), 2.4);
+  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(0).get<double>(), 10.0 / 6.0);
+  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(1).get<double>(), 3.5);
+  EXPECT_EQ(cuda.at("placement"), "verified");
+  EXPECT_EQ(cuda.at("answer_vs_cpu"), "same");
+  EXPECT_EQ(cuda.at("net_input"), json::parse("[[1, 3, 48, 64]]"));
+  EXPECT_EQ(j.at("rows").at(2).at("status"), "missing");
+  // Records keep the raw samples, so later commands can recompute from them.
+  EXPECT_EQ(j.at("records").at(1).at("samples_ms").at("total"), json::parse("[4.0, 4.0, 4.0]"));
+  EXPECT_EQ(j.at("records").at(1).at("device").at("state"), "verified");
+}
+
+TEST(ReportJson, ReadResultsFileRoundTripsRecordsAndAnswers) {
+  ResultSet set = golden_set();
+  // A record with every kind of answer the file stores (masks are stored as class counts only).
+  RunRecord rich = set.records[0];
+  rich.config = "rich.yaml";  // a benchmark of its own: it must not join the Fake CPU row's trials
+  rich.model = "Rich";
+  rich.init_ms = {3.5, 4.5};
+  rich.message = "";
+  rich.opencv_messages = {"[ WARN:0] something"};
+  Detection d = one_box();
+  d.points = {{1.5f, 2.5f}, {3.25f, 4.0f}};
+  ModelResult a;
+  a.detections = {d};
+  for (int i = 0; i < 7; ++i) a.classes.push_back({100 + i, 0.9f - 0.1f * static_cast<float>(i)});
+  a.texts = {"theshap", "Grüße"};
+  a.feature = (cv::Mat_<float>(1, 3) << 0.25f, -1.0f, 2.0f);
+  rich.answers = {a, ModelResult{}};
+  set.records.push_back(rich);
+
+  const fs::path file = test::scratch_dir() / "results.json";
+  std::ofstream(file) << results_json(set, true).dump(2);
+  const StoredResults stored = read_results_file(file);
+
+  EXPECT_EQ(stored.environment.host, "testhost");
+  EXPECT_EQ(stored.environment.cpu, "Test CPU");
+  EXPECT_EQ(stored.environment.started_at, "2024-01-01T00:00:00Z");
+  ASSERT_EQ(stored.records.size(), set.records.size());
+  for (std::size_t i = 0; i < set.records.size(); ++i) {
+    const RunRecord& want = set.records[i];
+    const RunRecord& got = stored.records[i];
+    SCOPED_TRACE(fmt::format("record {}", i));
+    EXPECT_EQ(got.config, want.config);
+    EXPECT_EQ(got.model, want.model);
+    EXPECT_EQ(got.precision, want.precision);
+    EXPECT_EQ(got.file_list, want.file_list);
+    EXPECT_EQ(got.files, want.files);
+    EXPECT_EQ(got.backend_target.index, want.backend_target.index);
+    EXPECT_EQ(got.backend_target.name, want.backend_target.name);
+    EXPECT_EQ(got.trial, want.trial);
+    EXPECT_EQ(got.trials, want.trials);
+    EXPECT_EQ(got.input_size, want.input_size);
+    EXPECT_EQ(got.net_input_shapes, want.net_input_shapes);
+    EXPECT_EQ(got.warmup, want.warmup);
+    EXPECT_EQ(got.repeat, want.repeat);
+    EXPECT_EQ(got.status, want.status);
+    EXPECT_EQ(got.message, want.message);
+    EXPECT_EQ(got.load_ms, want.load_ms);
+    EXPECT_EQ(got.first_call_ms, want.first_call_ms);
+    EXPECT_EQ(got.init_ms, want.init_ms);
+    EXPECT_EQ(got.result, want.result);
+    EXPECT_EQ(got.device.state, want.device.state);
+    EXPECT_EQ(got.device.layers, want.device.layers);
+    EXPECT_EQ(got.device.gpu_layers, want.device.gpu_layers);
+    EXPECT_EQ(got.samples.total, want.samples.total);
+    EXPECT_EQ(got.samples.preprocess, want.samples.preprocess);
+    EXPECT_EQ(got.samples.infer, want.samples.infer);
+    EXPECT_EQ(got.samples.postprocess, want.samples.postprocess);
+    EXPECT_TRUE(got.raw_outputs.empty()) << "raw outputs are not written to files";
+    ASSERT_EQ(got.answers.size(), want.answers.size());
+    for (std::size_t k = 0; k < want.answers.size(); ++k) {
+      const ModelResult& w = want.answers[k];
+      const ModelResult& g = got.answers[k];
+      ASSERT_EQ(g.detections.size(), w.detections.size());
+      for (std::size_t n = 0; n < w.detections.size(); ++n) {
+        EXPECT_EQ(g.detections[n].box, w.detections[n].box);
+        EXPECT_EQ(g.detections[n].score, w.detections[n].score);
+        EXPECT_EQ(g.detections[n].class_id, w.detections[n].class_id);
+        EXPECT_EQ(g.detections[n].points, w.detections[n].points);
+      }
+      EXPECT_EQ(g.texts, w.texts);
+    }
+  }
+  // The rich answer: the top 5 classes of 7 are kept, in order; the feature as a 1 x D float row.
+  const ModelResult& g = stored.records.back().answers[0];
+  ASSERT_EQ(g.classes.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(g.classes[static_cast<std::size_t>(i)].class_id, 100 + i);
+    EXPECT_FLOAT_EQ(g.classes[static_cast<std::size_t>(i)].score, 0.9f - 0.1f * static_cast<float>(i));
+  }
+  ASSERT_EQ(g.feature.rows, 1);
+  ASSERT_EQ(g.feature.cols, 3);
+  EXPECT_EQ(g.feature.type(), CV_32F);
+  EXPECT_EQ(g.feature.at<float>(0, 1), -1.0f);
+  EXPECT_TRUE(stored.records.back().answers[1].detections.empty());
+
+  // What was read back aggregates to the same headline as what was written (no raw outputs: the
+  // agreement is then by answers only).
+  const ResultSet again = aggregate(stored.environment, stored.records, {}, "", default_tolerance);
+  EXPECT_DOUBLE_EQ(again.rows[0].median, set.rows[0].median);
+  ASSERT_TRUE(again.rows[1].speedup);
+  EXPECT_DOUBLE_EQ(again.rows[1].speedup->ratio, 2.4);
+}
+
+TEST(ReportJson, ReadResultsFileRefusesAnotherSchemaNamingTheFile) {
+  const fs::path dir = test::scratch_dir();
+  json j = results_json(golden_set(), true);
+  j["schema_version"] = 1;
+  const fs::path old = dir / "old.json";
+  std::ofstream(old) << j.dump();
+  try {
+    read_results_file(old);
+    FAIL() << "schema 1 was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(old.string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema_version 1"), std::string::npos) << e.what();
+  }
+  j = results_json(golden_set(), true);
+  j["records"][0].erase("samples_ms");
+  const fs::path broken = dir / "broken.json";
+  std::ofstream(broken) << j.dump();
+  try {
+    read_results_file(broken);
+    FAIL() << "a record without samples was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("broken.json: not a zoo-bench results file"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("samples_ms"), std::string::npos) << e.what();
+  }
+}
+
+// ---- Markdown ----
+
+TEST(ReportGolden, MarkdownReport) {
+  const fs::path file = test::scratch_dir() / "out.md";
+  make_file_reporter("markdown", file)->results(golden_set(), true);
+  const std::string expected = R"(# zoo-bench results
+
+zoo-bench 0.0-test | OpenCV 4.6.0 (CPU only) | Test CPU | 2 OpenCV threads
+
+Host testhost, started 2024-01-01T00:00:00Z.
+
+Command: `zoo-bench --all`
+
+## GPU vs CPU (median ms)
+
+| model | size | CPU ms | CUDA ms | CUDA speed-up (95% CI) | CUDA placement | CUDA answer |
+|---|---|---:|---:|---:|---|---|
+| Fake ['fake.onnx'] | [64, 48] | 12.00 | 5.00 | 2.40x (1.67-3.50) | verified 5/5 | same (1/1 boxes, IoU 1.00) |
+
+## All rows
+
+| config | model | files | precision | target | size | net input | trials | n | median | 95% CI | trial medians | stable | zoo mean | min | mean | stddev | cv | p90 | p99 | pre | infer | post | load | first call | init | placement | placement detail | speed-up vs CPU | speed-up 95% CI | answer vs CPU | max \|diff\| vs CPU | FP16 vs FP32 max \|diff\| | result | status | message |
+|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 10.00-14.00 | 10.00 14.00 | yes | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 4.00-6.00 | 4.00 6.00 | yes | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (1.67-3.50) | 1.67-3.50 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
+
+## Not measured
+
+| config | model | target | status | reason |
+|---|---|---|---|---|
+| absent.yaml | Absent | CPU | missing | no model files in /m/absent (fetch them, or point --models-dir there) |
+
+- Fake ['fake.onnx']: stand-in: stages timed apart
+
+2 ok, 0 failed, 1 missing, 0 unsupported (benchmark rows; each over its trials)
+)";
+  EXPECT_EQ(read_text(file), expected);
+}
+
+TEST(ReportFiles, UnknownFormatIsAnError) { EXPECT_THROW(make_file_reporter("xml", "/tmp/x.xml"), Error); }
+
+}  // namespace
+}  // namespace zoobench
