@@ -18,7 +18,8 @@ Cell interval_cell(const std::optional<stats::Interval>& ci) {
   return {fmt::format("{}-{}", format_ms(ci->low), format_ms(ci->high)), json::array({ci->low, ci->high})};
 }
 
-std::vector<Column> make_columns() {
+// What ran.
+std::vector<Column> identity_columns() {
   return {
       {"config", "config", A::Left, false, [](const BenchmarkRow& r) { return text_cell(r.config); }},
       {"model", "model", A::Left, true,
@@ -39,6 +40,12 @@ std::vector<Column> make_columns() {
        [](const BenchmarkRow& r) { return Cell{fmt::format("{}/{}", r.trials_ok, r.trials), r.trials_ok}; }},
       {"n", "n", A::Right, true,
        [](const BenchmarkRow& r) { return Cell{std::to_string(r.pooled.n), r.pooled.n}; }},
+  };
+}
+
+// How long it took: the headline over trials, then the pooled samples' spread, stages and cold start.
+std::vector<Column> timing_columns() {
+  return {
       {"median_ms", "median", A::Right, true, [](const BenchmarkRow& r) { return ms_cell(r.median); }},
       {"median_ci95_ms", "95% CI", A::Right, true, [](const BenchmarkRow& r) { return interval_cell(r.median_ci95); }},
       {"trial_medians_ms", "trial medians", A::Right, false,
@@ -68,6 +75,12 @@ std::vector<Column> make_columns() {
       {"load_ms", "load", A::Right, false, [](const BenchmarkRow& r) { return optional_ms(r.load_ms, r.load_ms > 0); }},
       {"first_call_ms", "first call", A::Right, true, [](const BenchmarkRow& r) { return ms_cell(r.first_call_ms); }},
       {"init_ms", "init", A::Right, false, [](const BenchmarkRow& r) { return optional_ms(r.init_ms, r.init_ms > 0); }},
+  };
+}
+
+// Whether it is true: where it ran, the speed-up, the answer, how it ended.
+std::vector<Column> truth_columns() {
+  return {
       {"placement", "placement", A::Left, true,
        [](const BenchmarkRow& r) { return Cell{r.placement.short_text(), placement_name(r.placement.state)}; }},
       {"placement_detail", "placement detail", A::Left, false,
@@ -101,6 +114,14 @@ std::vector<Column> make_columns() {
       {"status", "status", A::Left, false, [](const BenchmarkRow& r) { return text_cell(status_name(r.status)); }},
       {"message", "message", A::Left, false, [](const BenchmarkRow& r) { return text_cell(r.message); }},
   };
+}
+
+std::vector<Column> make_columns() {
+  std::vector<Column> all;
+  for (auto group : {identity_columns(), timing_columns(), truth_columns()}) {
+    all.insert(all.end(), group.begin(), group.end());
+  }
+  return all;
 }
 
 }  // namespace

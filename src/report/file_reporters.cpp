@@ -64,18 +64,21 @@ std::string csv_escape(const std::string& s) {
   return out + "\"";
 }
 
-std::string csv_value(const nlohmann::json& v) {
+// A cell's value as CSV text, before escaping: arrays (sizes, shapes, intervals) space-separated.
+std::string csv_text(const nlohmann::json& v) {
   if (v.is_null()) return {};
-  if (v.is_string()) return csv_escape(v.get<std::string>());
+  if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number_float()) return fmt::format("{:.4f}", v.get<double>());
   if (v.is_array()) {
     std::string text;
-    for (const auto& e : v) text += (text.empty() ? "" : " ") + (e.is_array() ? csv_value(e) : e.dump());
-    return csv_escape(text);
+    for (const auto& e : v) text += (text.empty() ? "" : " ") + csv_text(e);
+    return text;
   }
   return v.dump();
 }
+
+std::string csv_value(const nlohmann::json& v) { return csv_escape(csv_text(v)); }
 
 class CsvReporter final : public FileReporter {
  public:

@@ -1,0 +1,265 @@
+// End-to-end tests of the zoo-bench binary that need nothing from ../shared: a generated MobileNet
+// stand-in (random weights, the real input/output shapes, so the real load + forward + top-K path
+// runs), the shipped MobileNet config and a generated image. They cover trials, the CPU baseline the
+// plan adds, CUDA on an OpenCV without CUDA (falls back: no speed-up, --require-cuda exits 4),
+// --no-cpu-baseline, --dry-run and --baseline FILE.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "test_support.hpp"
+#include "zoobench/device/device.hpp"
+
+namespace zoobench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::run_zoo_bench;
+
+constexpr const char* kModelFile = "image_classification_mobilenetv1_2022apr.onnx";
+constexpr const char* kModel = "MobileNet ['image_classification_mobilenetv1_2022apr.onnx']";
+
+struct Workspace {
+  fs::path root, configs, models, data;
+  std::string dirs() const {
+    return fmt::format("--configs-dir '{}' --models-dir '{}' --data-dir '{}'", configs.string(), models.string(),
+                       data.string());
+  }
+};
+
+// The stand-in is generated once per test process (python + onnx take a moment) and copied.
+const fs::path& standin_model() {
+  static const fs::path model = [] {
+    const fs::path dir = fs::temp_directory_path() / fmt::format("zoobench_standin_{}", ::getpid());
+    fs::create_directories(dir);
+    return test::make_onnx(dir / kModelFile, {{"input", {1, 3, 224, 224}}}, {{"output", {1, 1000}}});
+  }();
+  return model;
+}
+
+Workspace make_workspace() {
+  Workspace w;
+  w.root = test::scratch_dir();
+  w.configs = w.root / "configs";
+  w.models = w.root / "models";
+  w.data = w.root / "data";
+  fs::create_directories(w.configs);
+  fs::copy_file(test::source_dir() / "configs" / "image_classification_mobilenet.yaml",
+                w.configs / "image_classification_mobilenet.yaml");
+  fs::create_directories(w.models / "image_classification_mobilenet");
+  fs::copy_file(standin_model(), w.models / "image_classification_mobilenet" / kModelFile);
+  fs::create_directories(w.data / "image_classification");
+  // The config resizes to 256x256 and crops the centre 224x224: the rows say [224, 224].
+  cv::Mat image(300, 400, CV_8UC3);
+  cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+  EXPECT_TRUE(cv::imwrite((w.data / "image_classification" / "noise.png").string(), image));
+  return w;
+}
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  EXPECT_TRUE(in) << file << " was not written";
+  return json::parse(in);
+}
+
+std::vector<int> record_pairs(const json& j) {
+  std::vector<int> pairs;
+  for (const auto& r : j.at("records")) pairs.push_back(r.at("backend_target").at("index").get<int>());
+  return pairs;
+}
+
+bool have_cuda() { return current_build_facts().cuda; }
+
+TEST(StandInCli, CpuRunWithTwoTrials) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "out.json";
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 0 --trials 2 --warmup 1 --repeat 3 --json '" +
+                               out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("MobileNet with ['{}'] on CPU (trial 2/2)", kModelFile)), std::string::npos)
+      << r.output;
+  const json j = read_json(out);
+  ASSERT_EQ(j.at("rows").size(), 1u);
+  const json& row = j.at("rows").at(0);
+  EXPECT_EQ(row.at("trials"), 2);
+  EXPECT_EQ(row.at("n"), 6);  // 2 trials x 1 image x 3 repeats
+  EXPECT_EQ(row.at("trial_medians_ms").size(), 2u);
+  EXPECT_EQ(row.at("input_size"), json::parse("[224, 224]"));
+  EXPECT_EQ(row.at("status"), "ok");
+  EXPECT_EQ(row.at("stable").is_boolean(), true) << "two trials give a stability verdict";
+  ASSERT_EQ(j.at("records").size(), 2u);
+  for (int t = 0; t < 2; ++t) {
+    const json& rec = j.at("records").at(static_cast<std::size_t>(t));
+    EXPECT_EQ(rec.at("trial"), t + 1);
+    EXPECT_EQ(rec.at("trials"), 2);
+    EXPECT_EQ(rec.at("samples_ms").at("total").size(), 3u);
+    ASSERT_EQ(rec.at("answers").size(), 1u);
+    EXPECT_EQ(rec.at("answers").at(0).at("classes").size(), 5u);  // the config's top-K default
+  }
+  // The console table says the same.
+  EXPECT_NE(r.output.find("2/2  6"), std::string::npos) << r.output;
+}
+
+TEST(StandInCli, CudaWithoutCudaInOpenCvFallsBackWithCpuBaselineAndNoSpeedUp) {
+  if (have_cuda()) GTEST_SKIP() << "this OpenCV has CUDA: the CUDA row would really run";
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "out.json";
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --warmup 0 --repeat 2 --json '" +
+                               out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("CPU FALLBACK: whole net on CPU"), std::string::npos) << r.output;
+  const json j = read_json(out);
+  // Two pairs (the CPU added for the speed-up, then CUDA), 3 trials by default, interleaved.
+  EXPECT_EQ(record_pairs(j), (std::vector<int>{0, 1, 0, 1, 0, 1}));
+  ASSERT_EQ(j.at("rows").size(), 2u);
+  const json& cpu = j.at("rows").at(0);
+  const json& cuda = j.at("rows").at(1);
+  EXPECT_EQ(cpu.at("backend_target"), 0);
+  EXPECT_EQ(cpu.at("trials"), 3);
+  EXPECT_EQ(cuda.at("backend_target"), 1);
+  EXPECT_EQ(cuda.at("placement"), "fallback");
+  EXPECT_TRUE(cuda.at("speedup_vs_cpu").is_null()) << cuda;
+  EXPECT_TRUE(cuda.at("speedup_ci95").is_null()) << cuda;
+  EXPECT_EQ(cuda.at("answer_vs_cpu"), "same") << "the same CPU code ran both";
+  EXPECT_EQ(j.at("records").at(1).at("device").at("whole_net_on_cpu"), true);
+  // The comparison table names the fallback in the speed-up column rather than a number.
+  const auto gpu_vs_cpu = r.output.find("GPU vs CPU");
+  ASSERT_NE(gpu_vs_cpu, std::string::npos) << r.output;
+  const std::string comparison = r.output.substr(gpu_vs_cpu);
+  EXPECT_NE(comparison.find("CPU FALLBACK  FALLBACK whole net"), std::string::npos) << comparison;
+  EXPECT_EQ(comparison.find("x ("), std::string::npos) << "no speed-up may be shown: " << comparison;
+}
+
+TEST(StandInCli, RequireCudaExits4WhenCudaFallsBack) {
+  if (have_cuda()) GTEST_SKIP() << "this OpenCV has CUDA: the CUDA row would really run";
+  const Workspace w = make_workspace();
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --trials 1 --warmup 0 --repeat 1 "
+                               "--require-cuda");
+  EXPECT_EQ(r.exit_code, 4) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("zoo-bench: --require-cuda: {} [224, 224] on CUDA: CPU FALLBACK: whole net on CPU",
+                                      kModel)),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(StandInCli, NoCpuBaselineMeasuresOnlyTheSelectedPair) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "out.json";
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --no-cpu-baseline --warmup 0 --repeat 1 "
+                               "--json '" + out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json j = read_json(out);
+  EXPECT_EQ(record_pairs(j), (std::vector<int>{1})) << "one pair: one trial by default, no CPU";
+  ASSERT_EQ(j.at("rows").size(), 1u);
+  EXPECT_EQ(j.at("rows").at(0).at("backend_target"), 1);
+  EXPECT_TRUE(j.at("rows").at(0).at("speedup_vs_cpu").is_null());
+  EXPECT_TRUE(j.at("rows").at(0).at("answer_vs_cpu").is_null());
+  EXPECT_EQ(r.output.find(" on CPU"), std::string::npos) << r.output;
+}
+
+TEST(StandInCli, DryRunPrintsThePlanAndRunsNothing) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "out.json";
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --warmup 0 --repeat 2 --dry-run --json '" +
+                               out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(out)) << "a dry run writes no results";
+  EXPECT_EQ(r.output.find("Results ("), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("mean       median"), std::string::npos) << "no measurement rows: " << r.output;
+  std::vector<std::string> lines;
+  std::istringstream in(r.output);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 7u) << r.output;  // the header and 2 pairs x 3 trials
+  EXPECT_EQ(lines[0].rfind("#  config", 0), 0u) << lines[0];
+  const char* expected[][2] = {{"CPU (baseline)", "1/3"}, {"CUDA", "1/3"}, {"CPU (baseline)", "2/3"},
+                               {"CUDA", "2/3"},           {"CPU (baseline)", "3/3"}, {"CUDA", "3/3"}};
+  for (std::size_t i = 0; i < 6; ++i) {
+    const std::string& line = lines[i + 1];
+    SCOPED_TRACE(line);
+    EXPECT_EQ(line.rfind(fmt::format("{}  image_classification_mobilenet.yaml  MobileNet  ['{}']  {}", i + 1,
+                                     kModelFile, expected[i][0]),
+                         0),
+              0u);
+    EXPECT_NE(line.find(std::string("  ") + expected[i][1] + "  [224, 224]"), std::string::npos);
+    EXPECT_NE(line.find("  0       2  runs"), std::string::npos) << "warm-up 0, repeat 2 from the command line";
+  }
+}
+
+TEST(StandInCli, BaselineFileGivesTheAcceleratorRowsASpeedUpVsBaselineFile) {
+  const Workspace w = make_workspace();
+  const fs::path cpu_json = w.root / "cpu.json";
+  const auto cpu = run_zoo_bench("--all " + w.dirs() + " --backend-target 0 --trials 2 --warmup 1 --repeat 3 --json '" +
+                                 cpu_json.string() + "'");
+  ASSERT_EQ(cpu.exit_code, 0) << cpu.output;
+
+  // An accelerator whose rows get a speed-up here: CUDA where OpenCV has it; otherwise TIM-VX, whose
+  // placement is not checked (this OpenCV runs it on the CPU), so its speed-up is computed anyway.
+  const int pair = have_cuda() ? 1 : 3;
+  const std::string name = have_cuda() ? "CUDA" : "TIMVX";
+  const fs::path gpu_json = w.root / "gpu.json";
+  const auto r = run_zoo_bench(fmt::format("--all {} --backend-target {} --trials 1 --warmup 1 --repeat 3 --baseline "
+                                           "'{}' --json '{}'",
+                                           w.dirs(), pair, cpu_json.string(), gpu_json.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json j = read_json(gpu_json);
+  EXPECT_EQ(record_pairs(j), (std::vector<int>{pair})) << "the CPU is read from the file, not measured again";
+  EXPECT_EQ(j.at("baseline_file"), cpu_json.string());
+  ASSERT_EQ(j.at("rows").size(), 2u);
+  const json& accel = j.at("rows").at(0);
+  const json& baseline = j.at("rows").at(1);
+  EXPECT_EQ(accel.at("backend_target"), pair);
+  ASSERT_TRUE(accel.at("speedup_vs_cpu").is_number()) << accel;
+  EXPECT_GT(accel.at("speedup_vs_cpu").get<double>(), 0.0);
+  EXPECT_EQ(accel.at("answer_vs_cpu"), "same") << "compared with the answers stored in the file";
+  EXPECT_EQ(baseline.at("backend_target"), 0);
+  EXPECT_EQ(baseline.at("trials"), 2) << "the file's two CPU trials";
+  EXPECT_EQ(baseline.at("median_ms"), read_json(cpu_json).at("rows").at(0).at("median_ms"))
+      << "the baseline row is recomputed from the file's samples";
+  EXPECT_NE(r.output.find("vs baseline file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("CPU (baseline file)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(name + " speed-up (95% CI)"), std::string::npos) << r.output;
+}
+
+TEST(StandInCli, BaselineFromAnotherHostIsRefused) {
+  const Workspace w = make_workspace();
+  const fs::path cpu_json = w.root / "cpu.json";
+  const auto cpu = run_zoo_bench("--all " + w.dirs() + " --backend-target 0 --warmup 0 --repeat 2 --json '" +
+                                 cpu_json.string() + "'");
+  ASSERT_EQ(cpu.exit_code, 0) << cpu.output;
+  json j = read_json(cpu_json);
+  j["environment"]["host"] = "elsewhere";
+  const fs::path other = w.root / "other_host.json";
+  std::ofstream(other) << j.dump(2);
+
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --warmup 0 --repeat 1 --baseline '" +
+                               other.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("zoo-bench: error: {}: measured on host 'elsewhere'", other.string())),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("a CPU baseline must come from the same machine"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Results ("), std::string::npos) << "refused before measuring: " << r.output;
+}
+
+TEST(StandInCli, BaselineWithoutCpuRowsIsRefused) {
+  const Workspace w = make_workspace();
+  const fs::path gpu_json = w.root / "gpu_only.json";
+  const auto gpu = run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --no-cpu-baseline --warmup 0 --repeat 1 "
+                                 "--json '" + gpu_json.string() + "'");
+  ASSERT_EQ(gpu.exit_code, 0) << gpu.output;
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --baseline '" + gpu_json.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(gpu_json.string() + ": holds no measured CPU rows"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace zoobench
