@@ -15,6 +15,13 @@
 namespace zoobench {
 namespace {
 
+const Column& column(const std::string& id) {
+  for (const auto& c : row_columns()) {
+    if (c.id == id) return c;
+  }
+  throw std::runtime_error("no column " + id);
+}
+
 AnswerTolerance default_tolerance(const std::string&) { return {}; }
 
 Detection box(float x, float y, float w, float h) {
@@ -256,7 +263,7 @@ TEST(Aggregate, SpeedUpAgainstABaselineFileIsMarked) {
   const BenchmarkRow& baseline = set.rows[1];
   EXPECT_TRUE(baseline.from_baseline_file);
   EXPECT_TRUE(baseline.record_indices.empty()) << "they indexed the file's records, which are not kept";
-  EXPECT_EQ(row_columns()[4].cell(baseline).text, "CPU (baseline file)");
+  EXPECT_EQ(column("backend_target").cell(baseline).text, "CPU (baseline file)");
   EXPECT_TRUE(cuda_requirement_failures(set).empty()) << "the baseline's CPU row is no CUDA row";
 }
 
@@ -269,9 +276,8 @@ TEST(Aggregate, TrialsThatDisagreeAreUnstable) {
   EXPECT_TRUE(cpu.unstable);
   EXPECT_DOUBLE_EQ(cpu.median, 10);
   EXPECT_FALSE(row_on(set, 1).unstable);
-  EXPECT_EQ(row_columns()[12].id, "stable");
-  EXPECT_EQ(row_columns()[12].cell(cpu).text, "UNSTABLE");
-  EXPECT_EQ(row_columns()[12].cell(row_on(set, 1)).text, "yes");
+  EXPECT_EQ(column("stable").cell(cpu).text, "UNSTABLE");
+  EXPECT_EQ(column("stable").cell(row_on(set, 1)).text, "yes");
   const std::vector<std::string> notes = row_notes(set);
   EXPECT_NE(std::find(notes.begin(), notes.end(),
                       "Fake ['fake.onnx'] [64, 48] on CPU: UNSTABLE: trial medians 10.00, 10.00, 20.00 ms disagree "
@@ -283,7 +289,7 @@ TEST(Aggregate, TrialsThatDisagreeAreUnstable) {
 TEST(Aggregate, TrialsThatAgreeAreStable) {
   const ResultSet set = agg({rec(0, 1, 3, tight(10)), rec(0, 2, 3, tight(10.001)), rec(0, 3, 3, tight(9.999))});
   EXPECT_FALSE(set.rows[0].unstable);
-  EXPECT_EQ(row_columns()[12].cell(set.rows[0]).text, "yes");
+  EXPECT_EQ(column("stable").cell(set.rows[0]).text, "yes");
 }
 
 TEST(Aggregate, DisjointButCloseTrialsAreNotFlagged) {
@@ -295,7 +301,7 @@ TEST(Aggregate, DisjointButCloseTrialsAreNotFlagged) {
 TEST(Aggregate, OneTrialIsNeverUnstableAndShowsNoStability) {
   const ResultSet set = agg({rec(0, 1, 1, tight(10))});
   EXPECT_FALSE(set.rows[0].unstable);
-  EXPECT_EQ(row_columns()[12].cell(set.rows[0]).text, "-");
+  EXPECT_EQ(column("stable").cell(set.rows[0]).text, "-");
 }
 
 // ---- FP16 proof ----

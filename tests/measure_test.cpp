@@ -83,21 +83,21 @@ class FakeModel final : public Model {
   int m_index = 0;
 };
 
-struct Setup {
+struct FakeBench {
   BenchmarkConfig config;
   PlanOptions options;
 };
 
 // A Base-metric config over `images` images of 64x48 (one size per entry of `sizes`) and a models
 // folder with the fake's one file, which the fake never reads.
-Setup make_setup(const Behaviour& b, int images = 1, const std::string& sizes = "[[64, 48]]") {
+FakeBench make_setup(const Behaviour& b, int images = 1, const std::string& sizes = "[[64, 48]]") {
   const fs::path dir = scratch_dir();
   for (int i = 0; i < images; ++i) {
     fs::create_directories(dir / "data");
     cv::imwrite((dir / "data" / fmt::format("img{}.png", i)).string(), cv::Mat(48, 64, CV_8UC3, cv::Scalar(i, 50, 90)));
   }
   write_file(dir / "models" / "fake" / "fake.onnx", "stand-in: the fake model never reads it");
-  Setup s{load_config(write_file(dir / "fake.yaml", fmt::format(R"(Benchmark:
+  FakeBench s{load_config(write_file(dir / "fake.yaml", fmt::format(R"(Benchmark:
   type: "Base"
   data:
     path: "{}"
@@ -134,7 +134,7 @@ TEST(Measure, WarmupCallsRunButAreNotSampled) {
   b.repeat = 4;
   b.slow_warmup_ms = 60;
   Calls calls;
-  Setup s = make_setup(b, 2);
+  FakeBench s = make_setup(b, 2);
   const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
   ASSERT_EQ(records.size(), 1u);
   const RunRecord& r = records[0];
@@ -163,7 +163,7 @@ TEST(Measure, PostprocessThrowingOutOfRangeIsAFailedRecordAndTheRunGoesOn) {
   Behaviour b;
   b.throw_in_postprocess_of_first_model = true;
   Calls calls;
-  Setup s = make_setup(b);
+  FakeBench s = make_setup(b);
   s.options.trials = 2;  // two items: the first model throws, the second does not
   const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
   ASSERT_EQ(records.size(), 2u);
@@ -181,7 +181,7 @@ TEST(Measure, ModelThatThrowsInConstructionGivesOneFailedRecord) {
   Behaviour b;
   b.throw_in_construction = true;
   Calls calls;
-  Setup s = make_setup(b, 1, "[[64, 48], [32, 24]]");  // two sizes, yet one record: nothing was loaded
+  FakeBench s = make_setup(b, 1, "[[64, 48], [32, 24]]");  // two sizes, yet one record: nothing was loaded
   const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].status, Status::Failed);
@@ -194,7 +194,7 @@ TEST(Measure, UnsupportedModelErrorInConstructionIsAnUnsupportedRecord) {
   Behaviour b;
   b.unsupported_in_construction = true;
   Calls calls;
-  Setup s = make_setup(b);
+  FakeBench s = make_setup(b);
   s.options.backend_targets = {0, 1};
   const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
   ASSERT_EQ(records.size(), 2u);
@@ -209,7 +209,7 @@ TEST(Measure, TwoInputSizesGiveTwoRecordsWithTheLoadTimeOnTheFirstOnly) {
   b.warmup = 1;
   b.repeat = 2;
   Calls calls;
-  Setup s = make_setup(b, 1, "[[64, 48], [32, 24]]");
+  FakeBench s = make_setup(b, 1, "[[64, 48], [32, 24]]");
   const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
   ASSERT_EQ(records.size(), 2u);
   // Groups come in size order (width, then height).
@@ -230,7 +230,7 @@ TEST(Measure, TwoInputSizesGiveTwoRecordsWithTheLoadTimeOnTheFirstOnly) {
 TEST(Measure, EvidenceOnCudaForAModelWithoutANetIsUnverified) {
   Behaviour b;
   Calls calls;
-  Setup s = make_setup(b);
+  FakeBench s = make_setup(b);
   s.options.backend_targets = {0, 1};
   const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
   ASSERT_EQ(records.size(), 2u);
@@ -257,7 +257,7 @@ TEST(Measure, ExceptionFromTheNetDumpAfterAFailedCallIsStillARecord) {
   Behaviour b;
   b.cv_error_in_infer_and_dump = true;
   Calls calls;
-  Setup s = make_setup(b);
+  FakeBench s = make_setup(b);
   s.options.trials = 2;
   std::vector<RunRecord> records;
   EXPECT_NO_THROW(records = test::run_family(s.config, fake_family(calls, b), s.options));

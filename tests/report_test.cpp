@@ -117,7 +117,7 @@ const std::string kRowsText =
     "model               target  size      net input  trials  n  median       95% CI  stable   pre  infer  post  "
     "first call  placement       speed-up vs CPU  answer vs CPU\n"
     "Fake ['fake.onnx']  CPU     [64, 48]  1x3x48x64     2/2  6   12.00  10.00-14.00  yes     1.00  10.00  1.00  "
-    "     25.00  -                            -  -\n"
+    "     25.00  -                             -  -\n"
     "Fake ['fake.onnx']  CUDA    [64, 48]  1x3x48x64     2/2  6    5.00    4.00-6.00  yes     1.00   3.00  1.00  "
     "     60.00  verified 5/5  2.40x (1.67-3.50)  same (1/1 boxes, IoU 1.00)\n";
 
@@ -243,6 +243,25 @@ TEST(ReportGolden, ConsoleRecordLineIsTheZoosRowWithTargetAndTrial) {
             "--models-dir there)\n");
 }
 
+TEST(ReportViews, ComparisonShowsTheCpuRowTheSpeedUpIsComputedFrom) {
+  // CPU measured now (12 ms) and also read from a baseline file (20 ms), as with
+  // `--backend-target 0,1 --baseline FILE`: the speed-up uses the measured CPU row, and so must the
+  // CPU column beside it.
+  std::vector<RunRecord> records = {measured(0, 1, 10, 100, 20, {1, 2, 3}), measured(1, 1, 4, 300, 50, {1, 2, 3}),
+                                    measured(0, 2, 14, 120, 30, {1, 2, 3}), measured(1, 2, 6, 500, 70, {1, 2, 3})};
+  RunRecord old_cpu = measured(0, 1, 20, 100, 20, {1, 2, 3});
+  old_cpu.trials = 1;
+  const ResultSet set = aggregate(test_environment(), records, {old_cpu}, "old.json", default_tolerance);
+  ASSERT_EQ(set.rows.size(), 3u);
+  ASSERT_TRUE(set.rows[2].from_baseline_file);
+  ASSERT_TRUE(set.rows[1].speedup);
+  EXPECT_DOUBLE_EQ(set.rows[1].speedup->ratio, 2.4) << "this run's CPU row is preferred";
+  EXPECT_EQ(comparison_table(set).to_text(),
+            "model               size      CPU ms  CUDA ms  CUDA speed-up (95% CI)  CUDA placement  CUDA answer\n"
+            "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (1.67-3.50)  verified 5/5    "
+            "same (1/1 boxes, IoU 1.00)\n");
+}
+
 // ---- CSV ----
 
 TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
@@ -288,8 +307,9 @@ TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
   EXPECT_EQ(number(1, "n"), 6);
   EXPECT_DOUBLE_EQ(number(1, "median_ms"), 12);
   EXPECT_DOUBLE_EQ(number(2, "median_ms"), 5);
-  EXPECT_EQ(cell(1, "median_ci95_ms"), "10.0 14.0");
-  EXPECT_EQ(cell(2, "trial_medians_ms"), "4.0 6.0");
+  EXPECT_EQ(cell(1, "median_ci95_ms"), "10.0000 14.0000");  // arrays: numbers formatted, space-separated
+  EXPECT_EQ(cell(2, "trial_medians_ms"), "4.0000 6.0000");
+  EXPECT_EQ(cell(2, "speedup_ci95"), "1.6667 3.5000");
   EXPECT_EQ(cell(1, "stable"), "true");
   EXPECT_EQ(cell(1, "cv"), "0.1826");
   EXPECT_EQ(cell(1, "p90_ms"), "") << "p90 needs 10 samples";
@@ -489,10 +509,10 @@ Command: `zoo-bench --all`
 
 ## All rows
 
-| config | model | files | precision | target | size | net input | trials | n | median | 95% CI | trial medians | stable | zoo mean | min | mean | stddev | cv | p90 | p99 | pre | infer | post | load | first call | init | placement | placement detail | speed-up vs CPU | speed-up 95% CI | answer vs CPU | max \|diff\| vs CPU | FP16 vs FP32 max \|diff\| | result | status | message |
-|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 10.00-14.00 | 10.00 14.00 | yes | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 4.00-6.00 | 4.00 6.00 | yes | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (1.67-3.50) | 1.67-3.50 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
+| config | model | files | precision | target | source | size | net input | trials | n | median | 95% CI | trial medians | stable | zoo mean | min | mean | stddev | cv | p90 | p99 | pre | infer | post | load | first call | init | placement | placement detail | speed-up vs CPU | speed-up 95% CI | answer vs CPU | max \|diff\| vs CPU | FP16 vs FP32 max \|diff\| | result | status | message |
+|---|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 10.00-14.00 | 10.00 14.00 | yes | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 4.00-6.00 | 4.00 6.00 | yes | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (1.67-3.50) | 1.67-3.50 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
 
 ## Not measured
 

@@ -117,12 +117,12 @@ const std::vector<Family>& families() {
     std::vector<Family> f = {
         family("YuNet").folder("face_detection_yunet").task("face detection")
             .files({"face_detection_yunet_2023mar.onnx"}).model(yunet::create)
-            // 5 landmarks on faces ~20-60 px wide in the 160x120 images: 2 px is ~5% of a face; FP16 moves them
-            // well under a pixel (the kps offsets are scaled by strides 8-32).
+            // 5 landmarks on faces ~20-60 px wide in the 160x120 images: 2 px is ~5% of a face, a few times the
+            // fraction of a pixel FP16 should move them (kps offsets are scaled by strides 8-32).
             .tolerance(points_within_px(2.0)),
         family("SFace").folder("face_recognition_sface").task("face recognition")
             .files({"face_recognition_sface_2021dec.onnx"}).model(sface::create)
-            // A 128-d embedding: same identities match at cosine >= 0.363, FP16 noise keeps it above 0.999.
+            // A 128-d embedding (the zoo matches faces at cosine >= 0.363): FP16 noise should stay far above 0.99.
             .tolerance(AnswerTolerance{}),  // cosine >= 0.99
         family("FacialExpressionRecog").folder("facial_expression_recognition").task("facial expression recognition")
             .files({"facial_expression_recognition_mobilefacenet_2022july.onnx"}).model(fer::create)
@@ -135,8 +135,8 @@ const std::vector<Family>& families() {
             .tolerance(points_within_px(3.0)),
         family("PPHumanSeg").folder("human_segmentation_pphumanseg").task("human segmentation")
             .files({"human_segmentation_pphumanseg_2023mar.onnx"}).model(pphumanseg::create)
-            // Person mask at 192x192: FP16 flips only boundary pixels whose logits are a near tie; 0.95 allows
-            // about a one-pixel band around a portrait-sized person, more is a different silhouette.
+            // Person mask at 192x192: FP16 flips only boundary pixels whose two logits are a near tie; 0.95 allows
+            // about a one-pixel band around a large person, more is a different silhouette.
             .tolerance(mask_iou_at_least(0.95)),
         family("MobileNet").folder("image_classification_mobilenet").task("image classification")
             .files({"image_classification_mobilenetv1_2022apr.onnx", "image_classification_mobilenetv2_2022apr.onnx"})
@@ -150,7 +150,7 @@ const std::vector<Family>& families() {
         family("LPD_YuNet").folder("license_plate_detection_yunet").task("license plate detection")
             .files({"license_plate_detection_lpd_yunet_2023mar.onnx"}).model(lpd_yunet::create)
             // 4 plate corners in the 320x240 images (plates ~20-40 px tall, the box is the corners' bounds):
-            // 2 px is ~5-10% of a plate's height; FP16 moves the regressed corners by a fraction of a pixel.
+            // 2 px is ~5-10% of a plate's height, a few times what FP16 should move the regressed corners.
             .tolerance(points_within_px(2.0)),
         family("NanoDet").folder("object_detection_nanodet").task("object detection")
             .files({"object_detection_nanodet_2022nov.onnx"}).model(nanodet::create)

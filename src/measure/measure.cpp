@@ -97,13 +97,23 @@ void Runner::run(const PlanItem& item) {
       fail(record, failure_of(std::current_exception(), item, false));
       failed = true;
     }
-    PlacementInput view = subject->placement_view();
+    // Net::dump() sets a net up again: after a failed call it can throw the same error.
+    PlacementInput view;
+    try {
+      view = subject->placement_view();
+      record.net_input_shapes = subject->input_shapes();
+    } catch (...) {
+      view = PlacementInput{};
+      view.net_visible = false;
+      view.hidden_by = "a net that failed to set up";
+      if (!failed) fail(record, failure_of(std::current_exception(), item, false));
+      failed = true;
+    }
     view.captured_log = log;
     view.device_runs_fp16 = m_device_runs_fp16;
     record.device = analyse_placement(view, item.backend_target);
     record.opencv_messages = opencv_warning_lines(log);
     log.clear();  // the next size sets the backend up again: its evidence starts afresh
-    record.net_input_shapes = subject->input_shapes();
     record.samples = std::move(measured.samples);
     record.first_call_ms = measured.first_call_ms;
     record.init_ms = std::move(measured.init_ms);

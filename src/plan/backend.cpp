@@ -15,9 +15,10 @@ const std::vector<BackendTarget>& backend_target_pairs() {
       {1, cv::dnn::DNN_BACKEND_CUDA, cv::dnn::DNN_TARGET_CUDA, "CUDA", "CUDA", "CUDA", true, false, true, true},
       {2, cv::dnn::DNN_BACKEND_CUDA, cv::dnn::DNN_TARGET_CUDA_FP16, "CUDA_FP16", "CUDA", "CUDA_FP16", true, true, true,
        true},
-      {3, cv::dnn::DNN_BACKEND_TIMVX, cv::dnn::DNN_TARGET_NPU, "TIMVX", "TIMVX", "NPU", false, false, true, false},
+      // NPU rows are checked too: a build without TIM-VX or CANN runs them on the CPU (fail closed).
+      {3, cv::dnn::DNN_BACKEND_TIMVX, cv::dnn::DNN_TARGET_NPU, "TIMVX", "TIMVX", "NPU", false, false, true, true},
       // DNN_BACKEND_CANN is 8 from OpenCV 4.7 on; 4.6 has no such enumerator, so name the value.
-      {4, 8, cv::dnn::DNN_TARGET_NPU, "CANN", "CANN", "NPU", false, false, true, false},
+      {4, 8, cv::dnn::DNN_TARGET_NPU, "CANN", "CANN", "NPU", false, false, true, true},
   };
   return pairs;
 }

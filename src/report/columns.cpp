@@ -30,6 +30,8 @@ std::vector<Column> identity_columns() {
        [](const BenchmarkRow& r) {
          return Cell{r.backend_target.name + (r.from_baseline_file ? " (baseline file)" : ""), r.backend_target.index};
        }},
+      {"source", "source", A::Left, false,
+       [](const BenchmarkRow& r) { return text_cell(r.from_baseline_file ? "baseline file" : "measured"); }},
       {"input_size", "size", A::Left, true,
        [](const BenchmarkRow& r) {
          return Cell{size_text(r.input_size), json::array({r.input_size.width, r.input_size.height})};

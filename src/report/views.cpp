@@ -26,7 +26,11 @@ Table comparison_table(const ResultSet& set) {
     if (!row.ok()) continue;
     const Key key{row.model, row.file_list, row.input_size.width, row.input_size.height};
     if (by_benchmark.count(key) == 0) order.push_back(key);
-    by_benchmark[key][row.backend_target.index] = &row;
+    // A CPU row read from --baseline FILE only fills the column when this run measured no CPU row:
+    // the speed-ups prefer the measured one (aggregate), so the median shown beside them must too.
+    auto& cells = by_benchmark[key];
+    if (row.from_baseline_file && cells.count(row.backend_target.index) > 0) continue;
+    cells[row.backend_target.index] = &row;
     pair_names[row.backend_target.index] = row.backend_target.name;
   }
   std::vector<std::string> headers = {"model", "size"};

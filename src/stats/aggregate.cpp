@@ -123,7 +123,9 @@ struct RowRef {
 RowRef cpu_row_for(const BenchmarkRow& row, const ResultSet& set, const std::vector<BenchmarkRow>& baseline_rows,
                    const std::vector<RunRecord>& baseline_records) {
   for (const auto& r : set.rows) {
-    if (!r.backend_target.accelerator && r.ok() && same_benchmark(r, row)) return {&r, &set.records};
+    if (!r.backend_target.accelerator && r.ok() && r.config == row.config && same_benchmark(r, row)) {
+      return {&r, &set.records};
+    }
   }
   for (const auto& r : baseline_rows) {
     if (r.ok() && same_benchmark(r, row)) return {&r, &baseline_records};
@@ -162,7 +164,7 @@ void compare_with_cpu(BenchmarkRow& row, const RowRef& cpu, const std::vector<Ru
 void check_fp16(BenchmarkRow& row, const ResultSet& set) {
   if (!row.backend_target.fp16) return;
   for (const auto& r : set.rows) {
-    if (r.backend_target.cuda && !r.backend_target.fp16 && r.ok() && same_benchmark(r, row)) {
+    if (r.backend_target.cuda && !r.backend_target.fp16 && r.ok() && r.config == row.config && same_benchmark(r, row)) {
       const RunRecord* fp32 = first_ok(r, set.records);
       const RunRecord* fp16 = first_ok(row, set.records);
       if (fp32 == nullptr || fp16 == nullptr) return;

@@ -277,7 +277,9 @@ Part compare_masks(const Answers& ref, const Answers& cand, std::size_t n, const
   for (std::size_t i = 0; i < n; ++i) {
     const cv::Mat& r = ref[i].mask;
     const cv::Mat& c = cand[i].mask;
-    if (r.empty() && c.empty()) continue;
+    // A side without a mask has nothing to compare (results files keep masks as class counts only);
+    // a lost person shows in the detections.
+    if (r.empty() || c.empty()) continue;
     const std::optional<double> iou = mask_iou(r, c);
     // Masks of different sizes have no pixels in common: the worst IoU.
     if (!iou && mismatch.empty()) {
