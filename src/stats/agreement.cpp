@@ -274,12 +274,14 @@ Part compare_masks(const Answers& ref, const Answers& cand, std::size_t n, const
                    Agreement& out) {
   double lowest = 1;
   std::string mismatch;
+  int compared = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const cv::Mat& r = ref[i].mask;
     const cv::Mat& c = cand[i].mask;
     // A side without a mask has nothing to compare (results files keep masks as class counts only);
     // a lost person shows in the detections.
     if (r.empty() || c.empty()) continue;
+    ++compared;
     const std::optional<double> iou = mask_iou(r, c);
     // Masks of different sizes have no pixels in common: the worst IoU.
     if (!iou && mismatch.empty()) {
@@ -287,6 +289,7 @@ Part compare_masks(const Answers& ref, const Answers& cand, std::size_t n, const
     }
     lowest = std::min(lowest, iou.value_or(0.0));
   }
+  if (compared == 0) return {};  // no text: nothing is added to the summary
   out.mask_iou = lowest;
   Part part;
   part.differs = lowest < tol.min_mask_iou;
@@ -431,7 +434,7 @@ Agreement compare_answers(const std::vector<ModelResult>& reference, const std::
   std::vector<std::string> pieces;
   auto add = [&](const Part& part) {
     out.differs = out.differs || part.differs;
-    pieces.push_back(part.text);
+    if (!part.text.empty()) pieces.push_back(part.text);
   };
   if (tolerance.tracking) {
     // One box per frame: compared frame by frame, not matched as detections.
