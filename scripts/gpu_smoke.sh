@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The check a CI job with a GPU runs: `zoo-bench doctor` must find the CUDA target really usable, and one
-# real model must run on CUDA and CUDA FP16 with no layer falling back to the CPU (--require-cuda).
+# real model's fp32 files must run on CUDA and CUDA FP16 verified on the GPU (--require-cuda).
 # Exit 0 only when both hold.
 set -euo pipefail
 
@@ -48,6 +48,9 @@ fi
 echo "== zoo-bench doctor"
 "$bin" doctor
 echo
-echo "== $(basename "$cfg") on CUDA and CUDA FP16, --require-cuda"
-"$bin" -c "$cfg" --backend-target 1,2 --require-cuda --models-dir "$models_dir" --data-dir "$data_dir"
+echo "== $(basename "$cfg") on CUDA and CUDA FP16, fp32 models, --require-cuda"
+# fp32 files only: OpenCV's CUDA backend has no int8 kernels, so the zoo's int8 files run wholly on the
+# CPU there (a true fallback, reported as such by a full run), which is not what this check is about.
+# Files this OpenCV cannot import (YuNet 2021dec on 4.10) are warnings, not failures.
+"$bin" -c "$cfg" --backend-target 1,2 --fp32 --require-cuda --models-dir "$models_dir" --data-dir "$data_dir"
 echo "gpu_smoke: OK: OpenCV's CUDA target is really used"

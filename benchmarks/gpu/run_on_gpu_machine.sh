@@ -5,24 +5,34 @@
 #   a: doctor, the GPU smoke check, run 1 of the full CPU / CUDA / CUDA FP16 table (3 interleaved
 #      trials), and the users' own command `zoo-bench --all --backend-target 2`;
 #   b: run 2 of the same table (to show that the speed-up intervals of two runs overlap), then the test
-#      suite built against the CUDA OpenCV.
-# Every command's output and exit code land in OUT_DIR.
+#      suite built against the CUDA OpenCV;
+#   pair: doctor, the smoke check, then run 1 and run 2 back to back (each cut at --run-limit seconds;
+#      zoo-bench rewrites its files after every row, so a cut run keeps what it measured).
+# Every command's output and exit code land in OUT_DIR/results.tar.gz (repacked after every step:
+# the GPU machine's tool returns only a few files, and this keeps what finished if a later step is cut).
 set -uo pipefail
 
 usage() {
   cat <<EOF
-Usage: benchmarks/gpu/run_on_gpu_machine.sh --opencv TAR.xz --models DIR --media DIR --out DIR [--phase a|b|all]
+Usage: benchmarks/gpu/run_on_gpu_machine.sh --opencv TAR.xz --models DIR --media DIR --out DIR
+                                            [--phase a|b|pair|all] [--table-args "ARGS"] [--run-limit S]
   --opencv  OpenCV install (tar.xz of the prefix) built for this GPU's architecture
   --models  model root in the zoo layout;  --media  a folder with images/ and videos/
   --out     where logs, JSON, CSV and Markdown go
-  --phase   a, b or all (default all)
+  --phase      a, b, pair or all (default all)
+  --table-args extra zoo-bench arguments for the table runs (e.g. "--warmup 2 --repeat 5")
+  --run-limit  seconds each table run may take (default: no limit)
 EOF
 }
 
-die() { echo "run_on_gpu_machine: error: $*" >&2; exit 2; }
+die() {
+  echo "run_on_gpu_machine: error: $*" >&2
+  declare -F pack >/dev/null && pack  # keep the logs that say why
+  exit 2
+}
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-opencv="" models="" media="" out="" phase=all
+opencv="" models="" media="" out="" phase=all table_args="" run_limit=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --opencv) opencv=$2; shift 2 ;;
@@ -30,17 +40,24 @@ while [[ $# -gt 0 ]]; do
     --media) media=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --phase) phase=$2; shift 2 ;;
+    --table-args) table_args=$2; shift 2 ;;
+    --run-limit) run_limit=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
 done
 [[ -f $opencv && -d $models && -d $media && -n $out ]] || { usage >&2; die "--opencv, --models, --media and --out are required"; }
-[[ $phase == a || $phase == b || $phase == all ]] || die "--phase must be a, b or all"
+[[ $phase =~ ^(a|b|pair|all)$ ]] || die "--phase must be a, b, pair or all"
 models=$(cd "$models" && pwd)
 media=$(cd "$media" && pwd)
 mkdir -p "$out"
-out=$(cd "$out" && pwd)
+packed=$(cd "$out" && pwd)/results.tar.gz
 work=$(mktemp -d)
+out=$work/results
+mkdir -p "$out"
+
+# Repacks everything so far into OUT_DIR/results.tar.gz.
+pack() { tar -czf "$packed.tmp" -C "$out" . && mv "$packed.tmp" "$packed"; }
 
 # Runs a command, keeps its output in $out/NAME.log and its exit code and wall time in $out/exit_codes.txt.
 record() {
@@ -52,6 +69,7 @@ record() {
   "$@" >> "$out/$name.log" 2>&1
   local rc=$?
   echo "$name: exit $rc, $(( $(date +%s) - t0 )) s   ($*)" >> "$out/exit_codes.txt"
+  pack
   return 0
 }
 
@@ -82,8 +100,11 @@ data=$work/data
 
 # NAME: the full CPU / CUDA / CUDA FP16 table, three interleaved trials.
 table() {
-  record "$1" "$bin" --all --backend-target 0,1,2 --trials 3 --models-dir "$models" --data-dir "$data" \
-    --json "$out/$1.json" --csv "$out/$1.csv" --markdown "$out/$1.md"
+  local limit=()
+  [[ $run_limit -gt 0 ]] && limit=(timeout "$run_limit")
+  # shellcheck disable=SC2086  # table_args is a list of arguments
+  record "$1" "${limit[@]}" "$bin" --all --backend-target 0,1,2 --trials 3 $table_args --models-dir "$models" \
+    --data-dir "$data" --json "$out/$1.json" --csv "$out/$1.csv" --markdown "$out/$1.md"
 }
 
 if [[ $phase == a || $phase == all ]]; then
@@ -92,10 +113,17 @@ if [[ $phase == a || $phase == all ]]; then
   table run1
   record mission "$bin" --all --backend-target 2 --models-dir "$models" --data-dir "$data" --json "$out/mission.json"
 fi
+if [[ $phase == pair ]]; then
+  record doctor "$bin" doctor --json "$out/doctor.json"
+  record gpu_smoke "$root/scripts/gpu_smoke.sh" --build-dir "$build" --models-dir "$models" --data-dir "$data"
+  table run1
+  table run2
+fi
 if [[ $phase == b || $phase == all ]]; then
   table run2
   cmake -S "$root" -B "$build" -DZOO_BENCH_BUILD_TESTS=ON > "$out/configure-tests.log" 2>&1 &&
     cmake --build "$build" --parallel "$(nproc)" > "$out/build-tests.log" 2>&1
   record ctest_cuda ctest --test-dir "$build" --output-on-failure -j 8
 fi
+pack
 cat "$out/exit_codes.txt"
