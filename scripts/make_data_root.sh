@@ -93,6 +93,11 @@ for task in person_detection person_reid human_segmentation; do
   place "$task" "$img"/{messi5,person,persons_multi}.jpg
 done
 place text "$img"/scenetext*.*
+# No close-up hand images exist in the shared media: palm detection and hand pose run (and are timed)
+# on people with visible hands, so their detections may be few or none.
+place palm_detection_20230125 "$img"/{messi5,person,persons_multi}.jpg
+# Whole face images: without label rows each image is taken as one face.
+place facial_expression_recognition/fer_evaluation "$img"/lena.jpg "$img"/face_*.jpg
 
 # Only the Motion-JPEG AVI: a minimal OpenCV build without FFmpeg cannot read the .mp4.
 rm -f "$dst/object_tracking/$TRACKING_VIDEO.txt"
