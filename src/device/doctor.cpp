@@ -1,4 +1,5 @@
 #include "zoobench/device/doctor.hpp"
+#include "zoobench/measure/clock.hpp"
 #include "zoobench/measure/log_capture.hpp"
 
 #include <fmt/format.h>
@@ -75,9 +76,6 @@ cv::Mat probe_input() {
   return random_blob(rng, {1, 3, 224, 224});
 }
 
-double elapsed_ms(std::chrono::steady_clock::time_point from) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - from).count();
-}
 
 long long free_device_memory() {
   try {
@@ -108,9 +106,9 @@ cv::Mat first_forward(cv::dnn::Net& net, ProbeResult& result, std::string& log) 
   cv::Mat output;
   try {
     with_captured_log(log, [&] {
-      const auto start = std::chrono::steady_clock::now();
+      const auto start = Clock::now();
       output = net.forward().clone();
-      result.first_forward_ms = elapsed_ms(start);
+      result.first_forward_ms = ms_since(start);
       result.ran = true;
     });
   } catch (const cv::Exception& e) {
@@ -122,9 +120,9 @@ cv::Mat first_forward(cv::dnn::Net& net, ProbeResult& result, std::string& log) 
 double steady_forward_ms(cv::dnn::Net& net) {
   std::vector<double> times;
   for (int i = 0; i < kSteadyForwards; ++i) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = Clock::now();
     net.forward();
-    times.push_back(elapsed_ms(start));
+    times.push_back(ms_since(start));
   }
   return stats::median(times);
 }

@@ -1,18 +1,11 @@
 // Image metrics (Base, Detection, Recognition): per input, warm-up calls then timed calls of
 // preprocess / infer / postprocess, each stage timed apart; the answer of each input kept.
-#include <chrono>
-
+#include "zoobench/measure/clock.hpp"
 #include "zoobench/measure/measurable.hpp"
 
 namespace zoobench {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
 
 class ImageStrategy final : public Measurable {
  public:

@@ -2,22 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <exception>
 
 #include "zoobench/catalog/model_file.hpp"
 #include "zoobench/error.hpp"
+#include "zoobench/measure/clock.hpp"
 #include "zoobench/measure/log_capture.hpp"
 
 namespace zoobench {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point from) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - from).count();
-}
 
 // The one-line reason for an exception escaping a family's code, with its status.
 std::pair<Status, std::string> failure_of(const std::exception_ptr& error, const PlanItem& item, bool loading) {

@@ -8,20 +8,14 @@
 // Each update is one sample: preprocess 0, infer = the whole update call, postprocess 0.
 #include <fmt/format.h>
 
-#include <chrono>
 
 #include "zoobench/error.hpp"
+#include "zoobench/measure/clock.hpp"
 #include "zoobench/measure/measurable.hpp"
 
 namespace zoobench {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point from) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - from).count();
-}
 
 ModelResult as_answer(const TrackResult& r) {
   ModelResult answer;
