@@ -33,6 +33,13 @@ class DataError : public Error {
   using Error::Error;
 };
 
+// The data folder, or any file in it, is not there at all: like absent model files, "missing"
+// (exit 3), not a failure.
+class MissingDataError : public DataError {
+ public:
+  using DataError::DataError;
+};
+
 // The chosen backend/target cannot be used (not built in, no device, wrong architecture).
 class DeviceError : public Error {
  public:

@@ -77,16 +77,31 @@ PlanOptions make_plan_options(const BenchOptions& options) {
 // The CPU records of --baseline FILE, checked to come from this machine.
 std::vector<RunRecord> load_baseline(const std::string& file, const Environment& here) {
   if (file.empty()) return {};
-  StoredResults stored = read_results_file(file);
+  StoredResults stored;
+  try {
+    stored = read_results_file(file);
+  } catch (const Error& e) {
+    throw ConfigError(e.what());  // bad input on the command line: a usage error (exit 2)
+  }
   const Environment& there = stored.environment;
   if (there.host != here.host || there.cpu != here.cpu) {
     throw ConfigError(fmt::format("{}: measured on host '{}' ({}), this is host '{}' ({}): a CPU baseline must come "
                                   "from the same machine; measure the CPU here (drop --baseline)",
                                   file, there.host, there.cpu, here.host, here.cpu));
   }
+  if (there.opencv_version != here.opencv_version || there.opencv_threads != here.opencv_threads) {
+    throw ConfigError(fmt::format("{}: measured with OpenCV {} on {} threads, this is OpenCV {} on {} threads: the "
+                                  "CPU numbers would not compare; measure the CPU here (drop --baseline)",
+                                  file, there.opencv_version, there.opencv_threads, here.opencv_version,
+                                  here.opencv_threads));
+  }
+  if (!stored.complete) {
+    throw ConfigError(fmt::format("{}: the run that wrote it did not finish (complete: false); use a complete results "
+                                  "file or measure the CPU here", file));
+  }
   std::vector<RunRecord> cpu;
   for (auto& r : stored.records) {
-    if (!r.backend_target.accelerator && r.status == Status::Ok) cpu.push_back(std::move(r));
+    if (!r.backend_target.accelerator && r.status == Status::Ok && !r.samples.total.empty()) cpu.push_back(std::move(r));
   }
   if (cpu.empty()) throw ConfigError(fmt::format("{}: holds no measured CPU rows to compare with", file));
   return cpu;
@@ -108,6 +123,12 @@ int print_plan(const Plan& plan, std::ostream& out) {
   return kExitOk;
 }
 
+// "YuNet ['a.onnx'] [160, 120] on CUDA", without the size when the row never got to the data.
+std::string row_label(const BenchmarkRow& r) {
+  const std::string size = r.input_size.empty() ? "" : " " + size_text(r.input_size);
+  return fmt::format("{} {}{} on {}", r.model, r.file_list, size, r.backend_target.name);
+}
+
 }  // namespace
 
 int exit_code_for(const ResultSet& set, bool missing_is_ok) {
@@ -124,8 +145,7 @@ std::vector<std::string> cuda_requirement_failures(const ResultSet& set) {
   int verified = 0;
   for (const auto& r : set.rows) {
     if (!r.backend_target.is_cuda() || r.from_baseline_file) continue;
-    const std::string what = fmt::format("{} {} {} on {}", r.model, r.file_list, size_text(r.input_size),
-                                         r.backend_target.name);
+    const std::string what = row_label(r);
     if (r.status == Status::Failed) failures.push_back(fmt::format("{}: failed: {}", what, r.message));
     else if (r.ok() && !r.placement.verified()) failures.push_back(fmt::format("{}: {}", what, r.placement.describe()));
     else if (r.ok()) ++verified;
@@ -136,12 +156,17 @@ std::vector<std::string> cuda_requirement_failures(const ResultSet& set) {
 
 std::vector<std::string> answer_differences(const ResultSet& set) {
   std::vector<std::string> lines;
+  int compared = 0;
   for (const auto& r : set.rows) {
-    if (r.answer_differs()) {
-      lines.push_back(fmt::format("{} {} {} on {}: {}", r.model, r.file_list, size_text(r.input_size),
-                                  r.backend_target.name, r.agreement->summary));
-    }
+    if (!r.backend_target.accelerator || !r.ok()) continue;
+    const std::string what = row_label(r);
+    if (r.answer_differs()) lines.push_back(fmt::format("{}: {}", what, r.agreement->summary));
+    else if (!r.agreement) lines.push_back(fmt::format("{}: not compared: no measured CPU row", what));
+    else if (!r.agreement->compared) lines.push_back(fmt::format("{}: {}", what, answer_text(r)));
+    else ++compared;
   }
+  // Fail closed, as --require-cuda does: nothing compared proves nothing.
+  if (compared == 0 && lines.empty()) lines.push_back("no GPU answer was compared with a CPU answer");
   return lines;
 }
 
@@ -164,20 +189,42 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   }
   const bool strict = options.configs.size() == 1 && !options.all;  // one named config: errors are usage errors
   const Plan plan = make_plan(select_configs(options), make_plan_options(options), strict);
-  if (options.dry_run) return print_plan(plan, out);
+  if (options.dry_run) {
+    for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
+    return print_plan(plan, out);
+  }
   const Environment environment = collect_environment(command_line);
   const std::vector<RunRecord> baseline = load_baseline(options.baseline_file, environment);
 
-  std::vector<BackendTarget> selected;
-  for (int index : options.backend_targets) selected.push_back(backend_target_at(index));
-  std::vector<std::unique_ptr<Reporter>> reporters;
-  reporters.push_back(make_console_reporter(out, selected));
+  std::vector<BackendTarget> selected;  // for the header: what will run, the added CPU baseline first
+  for (const auto& item : plan.items) {
+    const bool seen = std::any_of(selected.begin(), selected.end(),
+                                  [&](const BackendTarget& p) { return p.index == item.backend_target.index; });
+    if (!seen && !options.backend_targets.empty() && item.runnable()) selected.push_back(item.backend_target);
+  }
+  std::sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  std::vector<std::unique_ptr<Reporter>> reporters;  // files first: an unwritable one stops the run at once
   if (!options.json_file.empty()) reporters.push_back(make_file_reporter("json", options.json_file));
   if (!options.csv_file.empty()) reporters.push_back(make_file_reporter("csv", options.csv_file));
   if (!options.markdown_file.empty()) reporters.push_back(make_file_reporter("markdown", options.markdown_file));
+  reporters.push_back(make_console_reporter(out, selected));
   for (auto& reporter : reporters) reporter->begin(environment);
   for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
 
+  // A results file that cannot be written (disk full) is reported once; the others and the console go on,
+  // and the exit code says the results were not all saved.
+  std::set<const Reporter*> broken;
+  auto publish = [&](const ResultSet& set, bool complete) {
+    for (auto& reporter : reporters) {
+      if (broken.count(reporter.get()) > 0) continue;
+      try {
+        reporter->results(set, complete);
+      } catch (const Error& e) {
+        fmt::print(err, "zoo-bench: error: {} (the other outputs go on)\n", e.what());
+        broken.insert(reporter.get());
+      }
+    }
+  };
   std::vector<RunRecord> records;
   auto snapshot = [&](Intervals intervals) {
     return aggregate(environment, records, baseline, options.baseline_file, tolerance_for_model, intervals);
@@ -185,8 +232,7 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   auto on_record = [&](RunRecord record) {
     for (auto& reporter : reporters) reporter->record(record);
     records.push_back(std::move(record));
-    const ResultSet partial = snapshot(Intervals::Skip);
-    for (auto& reporter : reporters) reporter->results(partial, false);
+    publish(snapshot(Intervals::Skip), false);
   };
   auto on_warning = [&](const std::string& warning) { fmt::print(err, "zoo-bench: warning: {}\n", warning); };
   // OpenCV uses device 0 unless told otherwise: its FP16 capability is the evidence OpenCV 4.10 leaves.
@@ -196,8 +242,8 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   for (const auto& item : plan.items) runner.run(item);
 
   const ResultSet set = snapshot(Intervals::Bootstrap);
-  for (auto& reporter : reporters) reporter->results(set, true);
-  int code = exit_code_for(set, options.require_cuda);
+  publish(set, true);
+  int code = broken.empty() ? exit_code_for(set, options.require_cuda) : kExitFailed;
   if (options.require_same_answers) {
     for (const auto& d : answer_differences(set)) fmt::print(err, "zoo-bench: --require-same-answers: {}\n", d);
     if (!answer_differences(set).empty()) code = kExitAnswersDiffer;

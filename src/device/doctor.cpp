@@ -256,10 +256,8 @@ void explain_cudnn_warning(DoctorReport& report) {
   if (!probes_passed) return;
   for (const auto& p : report.probes) {
     for (const auto& line : p.log_lines) {
-      if (line.find("cuDNN reports version") != std::string::npos) {
-        report.notes.push_back("OpenCV 4.10 warns that 'cuDNN reports version X.Y which is not compatible' with cuDNN 9: "
-                               "it decodes cuDNN 9's new version number the old way. The probe above ran correctly "
-                               "on cuDNN, so the warning is a false alarm.");
+      if (is_cudnn9_false_alarm(line)) {
+        report.notes.push_back(cudnn9_false_alarm_note("the probes above ran correctly on cuDNN."));
         return;
       }
     }

@@ -167,6 +167,15 @@ std::vector<std::string> relevant_log_lines(const std::string& captured_log) {
   return lines;
 }
 
+bool is_cudnn9_false_alarm(const std::string& log_line) {
+  return contains(log_line, "cuDNN reports version") && contains(log_line, "not compatible");
+}
+
+std::string cudnn9_false_alarm_note(const std::string& proof) {
+  return "OpenCV 4.10 warns \"cuDNN reports version 91.x which is not compatible with the version 9.x with which "
+         "OpenCV was built\": a false alarm (it decodes cuDNN 9's version number the cuDNN 8 way); " + proof;
+}
+
 std::vector<std::string> opencv_warning_lines(const std::string& captured_log) {
   std::vector<std::string> lines;
   for (const auto& line : lines_of(captured_log)) {

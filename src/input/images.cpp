@@ -90,7 +90,7 @@ cv::Mat read_label_file(const fs::path& file) {
 fs::path require_data_folder(const BenchmarkConfig& config, const fs::path& data_dir) {
   const fs::path folder = resolve_data_path(config.data.path, data_dir);
   if (!fs::is_directory(folder)) {
-    throw DataError(fmt::format("{}: data folder '{}' not found (from Benchmark.data.path '{}'); set --data-dir or "
+    throw MissingDataError(fmt::format("{}: data folder '{}' not found (from Benchmark.data.path '{}'); set --data-dir or "
                                 "ZOO_BENCH_DATA_DIR to the zoo's benchmark data root, or build one with "
                                 "scripts/make_data_root.sh",
                                 config.file.string(), folder.string(), config.data.path));
@@ -106,7 +106,8 @@ std::vector<fs::path> select_data_entries(const BenchmarkConfig& config, const f
   if (!entries.empty()) return entries;
   entries = list(folder);
   if (entries.empty()) {
-    throw DataError(fmt::format("{}: no {} in data folder '{}'", config.file.string(), what, folder.string()));
+    throw MissingDataError(fmt::format("{}: no {} in data folder '{}' (put some there, or build a data root with "
+                                       "scripts/make_data_root.sh)", config.file.string(), what, folder.string()));
   }
   return entries;
 }

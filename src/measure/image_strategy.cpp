@@ -48,7 +48,6 @@ class ImageStrategy final : public Measurable {
 
   std::vector<std::vector<int>> input_shapes() const override { return m_model->input_shapes(); }
   std::string stage_note() const override { return m_model->stage_note(); }
-  bool tracking() const override { return false; }
 
  private:
   // One pipeline call; appends its stage times to `samples` when given (timed calls).

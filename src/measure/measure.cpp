@@ -20,6 +20,8 @@ std::pair<Status, std::string> failure_of(const std::exception_ptr& error, const
     std::rethrow_exception(error);
   } catch (const ModelError& e) {
     return {status_for(e.kind()), e.what()};
+  } catch (const MissingDataError& e) {
+    return {Status::Missing, e.what()};
   } catch (const cv::Exception& e) {
     const std::string what = short_cv_message(e);
     if (loading) return {Status::Failed, fmt::format("loading {} failed: {}", files, what)};
@@ -60,6 +62,33 @@ void Runner::run(const PlanItem& item) {
   if (!item.runnable()) return m_on_record(record_for_unrunnable(item));
   RunRecord base = base_record(item);
   std::string log;  // from construction through the first call at the first size
+  std::unique_ptr<Measurable> subject = load(item, base, log);
+  if (!subject) return m_on_record(std::move(base));
+  warn_unused_keys(item);
+
+  const auto& groups = *item.inputs;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    RunRecord record = base;
+    record.input_size = groups[g].size;
+    if (g > 0) record.load_ms = 0;  // loaded once, before the first size
+    const bool ok = measure_size(item, *subject, groups[g], log, record);
+    m_on_record(std::move(record));
+    if (ok) continue;
+    // The net is in an unknown state: later sizes would fail the same way. Say so for each of them.
+    for (std::size_t rest = g + 1; rest < groups.size(); ++rest) {
+      RunRecord skipped = base;
+      skipped.input_size = groups[rest].size;
+      skipped.load_ms = 0;
+      skipped.status = Status::Failed;
+      skipped.message = fmt::format("not run: the same model failed at input size [{}, {}] before",
+                                    groups[g].size.width, groups[g].size.height);
+      m_on_record(std::move(skipped));
+    }
+    return;
+  }
+}
+
+std::unique_ptr<Measurable> Runner::load(const PlanItem& item, RunRecord& base, std::string& log) {
   std::unique_ptr<Measurable> subject;
   const auto load_start = Clock::now();
   try {
@@ -69,54 +98,48 @@ void Runner::run(const PlanItem& item) {
   } catch (...) {
     fail(base, failure_of(std::current_exception(), item, true));
     base.opencv_messages = opencv_warning_lines(log);
-    return m_on_record(std::move(base));
+    return nullptr;
   }
   base.load_ms = ms_since(load_start);
   base.note = subject->stage_note();
-  if (subject->tracking()) base.repeat = 1;  // one pass over every frame per ROI
-  warn_unused_keys(item);
+  return subject;
+}
 
+bool Runner::measure_size(const PlanItem& item, Measurable& subject, const InputGroup& group, std::string& log,
+                          RunRecord& record) {
   const FirstCall first_call = [&log](const std::function<void()>& call) { with_captured_log(log, call); };
-  bool first_size = true;
-  for (const auto& group : *item.inputs) {
-    RunRecord record = base;
-    record.input_size = group.size;
-    if (!first_size) record.load_ms = 0;  // loaded once, before the first size
-    first_size = false;
-    SizeMeasurement measured;
-    bool failed = false;
-    try {
-      subject->measure(group, item.timing, first_call, measured);
-    } catch (...) {
-      fail(record, failure_of(std::current_exception(), item, false));
-      failed = true;
-    }
-    // Net::dump() sets a net up again: after a failed call it can throw the same error.
-    PlacementInput view;
-    try {
-      view = subject->placement_view();
-      record.net_input_shapes = subject->input_shapes();
-    } catch (...) {
-      view = PlacementInput{};
-      view.net_visible = false;
-      view.hidden_by = "a net that failed to set up";
-      if (!failed) fail(record, failure_of(std::current_exception(), item, false));
-      failed = true;
-    }
-    view.captured_log = log;
-    view.device_runs_fp16 = m_device_runs_fp16;
-    record.device = analyse_placement(view, item.backend_target);
-    record.opencv_messages = opencv_warning_lines(log);
-    log.clear();  // the next size sets the backend up again: its evidence starts afresh
-    record.samples = std::move(measured.samples);
-    record.first_call_ms = measured.first_call_ms;
-    record.init_ms = std::move(measured.init_ms);
-    record.answers = std::move(measured.answers);
-    record.raw_outputs = std::move(measured.raw_outputs);
-    record.result = std::move(measured.summary);
-    m_on_record(std::move(record));
-    if (failed) return;  // the net is in an unknown state: later sizes would fail the same way
+  SizeMeasurement measured;
+  bool ok = true;
+  try {
+    subject.measure(group, item.timing, first_call, measured);
+  } catch (...) {
+    fail(record, failure_of(std::current_exception(), item, false));
+    ok = false;
   }
+  // Net::dump() sets a net up again: after a failed call it can throw the same error.
+  PlacementInput view;
+  try {
+    view = subject.placement_view();
+    record.net_input_shapes = subject.input_shapes();
+  } catch (...) {
+    view = PlacementInput{};
+    view.net_visible = false;
+    view.hidden_by = "a net that failed to set up";
+    if (ok) fail(record, failure_of(std::current_exception(), item, false));
+    ok = false;
+  }
+  view.captured_log = log;
+  view.device_runs_fp16 = m_device_runs_fp16;
+  record.device = analyse_placement(view, item.backend_target);
+  record.opencv_messages = opencv_warning_lines(log);
+  log.clear();  // the next size sets the backend up again: its evidence starts afresh
+  record.samples = std::move(measured.samples);
+  record.first_call_ms = measured.first_call_ms;
+  record.init_ms = std::move(measured.init_ms);
+  record.answers = std::move(measured.answers);
+  record.raw_outputs = std::move(measured.raw_outputs);
+  record.result = std::move(measured.summary);
+  return ok;
 }
 
 }  // namespace zoobench

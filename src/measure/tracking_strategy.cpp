@@ -50,7 +50,6 @@ class TrackingStrategy final : public Measurable {
   PlacementInput placement_view() const override { return {{}, {}, false, m_tracker->hidden_by(), {}}; }
   std::vector<std::vector<int>> input_shapes() const override { return {}; }
   std::string stage_note() const override { return m_tracker->stage_note(); }
-  bool tracking() const override { return true; }
 
  private:
   struct Tally {

@@ -157,6 +157,12 @@ class PpOcrV4 final : public Model {
 
   const cv::dnn::Net* net() const override { return &m_det; }
   std::vector<cv::dnn::Net> nets() const override { return {m_det, m_cls, m_rec}; }
+  // The detector's input of the last call, then the classifier's and the recogniser's fixed inputs.
+  std::vector<std::vector<int>> input_shapes() const override {
+    if (m_det_blob.empty()) return {};
+    return {std::vector<int>(m_det_blob.size.p, m_det_blob.size.p + m_det_blob.dims), {1, 3, kTextHeight, kClsWidth},
+            {1, 3, m_rec_input.height, m_rec_input.width}};
+  }
 
   // The detector's probability map, then each box's recogniser scores (angle scores only pick a rotation).
   std::vector<cv::Mat> raw_outputs() const override {

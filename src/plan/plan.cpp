@@ -14,7 +14,10 @@ namespace {
 
 std::vector<BackendTarget> pairs_for(const BenchmarkConfig& config, const PlanOptions& options) {
   std::vector<BackendTarget> pairs;
-  for (int index : options.backend_targets) pairs.push_back(backend_target_at(index));
+  for (int index : options.backend_targets) {
+    const bool seen = std::any_of(pairs.begin(), pairs.end(), [&](const BackendTarget& p) { return p.index == index; });
+    if (!seen) pairs.push_back(backend_target_at(index));  // "--backend-target 1,1" is one pair
+  }
   if (pairs.empty()) {
     const auto from_config = backend_target_from_names(config.backend, config.target);
     if (!from_config) {
@@ -88,7 +91,8 @@ PlanItem item_base(const std::shared_ptr<const BenchmarkConfig>& config, const F
   item.config_name = config->file.filename().string();
   item.family = family;
   item.timing.warmup = options.warmup.value_or(config->metric.warmup);
-  item.timing.repeat = options.repeat.value_or(config->metric.repeat);
+  // Tracking makes one pass over every frame per ROI: metric.repeat does not apply.
+  item.timing.repeat = config->metric_kind() == "Tracking" ? 1 : options.repeat.value_or(config->metric.repeat);
   return item;
 }
 
@@ -98,7 +102,9 @@ void plan_benchmark(const std::shared_ptr<const BenchmarkConfig>& config, const 
                     const PlanOptions& options, Plan& plan) {
   for (const auto& warning : config->warnings) plan.warnings.push_back(warning);
   const auto pairs = with_baseline(pairs_for(*config, options), options.cpu_baseline);
-  const int trials = options.trials.value_or(pairs.size() > 1 ? kDefaultTrialsMultiTarget : 1);
+  // Trials whenever a speed-up is computed (an accelerator against a CPU row, measured or from a file).
+  const bool compares = std::any_of(pairs.begin(), pairs.end(), [](const auto& p) { return p.first.accelerator; });
+  const int trials = options.trials.value_or(compares ? kDefaultTrialsMultiTarget : 1);
   auto add_unrunnable = [&](const ModelVariant* variant, Status status, const std::string& reason) {
     for (const auto& [pair, baseline] : pairs) {
       PlanItem item = item_base(config, family, options);
@@ -116,7 +122,10 @@ void plan_benchmark(const std::shared_ptr<const BenchmarkConfig>& config, const 
   std::shared_ptr<const std::vector<InputGroup>> inputs;
   try {
     if (!variants.empty()) inputs = std::make_shared<const std::vector<InputGroup>>(load_input_groups(*config, options.data_dir));
-  } catch (const DataError& e) {
+  } catch (const MissingDataError& e) {
+    for (const auto& v : variants) add_unrunnable(&v, Status::Missing, e.what());
+    return;
+  } catch (const std::exception& e) {  // DataError, and anything the file system throws
     for (const auto& v : variants) add_unrunnable(&v, Status::Failed, e.what());
     return;
   }
@@ -149,8 +158,8 @@ Plan make_plan(const std::vector<fs::path>& config_files, const PlanOptions& opt
     try {
       auto config = std::make_shared<const BenchmarkConfig>(load_config(file));
       plan_benchmark(config, find_family(config->model_name), options, plan);
-    } catch (const ConfigError& e) {
-      if (strict) throw;
+    } catch (const std::exception& e) {  // a ConfigError, or the file system failing on the path
+      if (strict && dynamic_cast<const ConfigError*>(&e) != nullptr) throw;
       PlanItem item;
       item.config_name = file.filename().string();
       item.status = Status::Failed;

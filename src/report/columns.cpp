@@ -34,6 +34,7 @@ std::vector<Column> identity_columns() {
        [](const BenchmarkRow& r) { return text_cell(r.from_baseline_file ? "baseline file" : "measured"); }},
       {"input_size", "size", A::Left, true,
        [](const BenchmarkRow& r) {
+         if (r.input_size.empty()) return Cell{"-", nullptr};  // it never got as far as the data
          return Cell{size_text(r.input_size), json::array({r.input_size.width, r.input_size.height})};
        }},
       {"net_input", "net input", A::Left, true,
@@ -58,7 +59,7 @@ std::vector<Column> timing_columns() {
        }},
       {"stable", "stable", A::Left, true,
        [](const BenchmarkRow& r) {
-         if (r.trial_medians.size() < 2) return Cell{"-", nullptr};
+         if (!r.stability_assessed) return Cell{"-", nullptr};  // too few trials or samples to judge
          return Cell{r.unstable ? "UNSTABLE" : "yes", !r.unstable};
        }},
       {"zoo_mean_ms", "zoo mean", A::Right, false, [](const BenchmarkRow& r) { return ms_cell(r.pooled.zoo_mean); }},
@@ -100,6 +101,7 @@ std::vector<Column> truth_columns() {
       {"answer_vs_cpu", "answer vs CPU", A::Left, true,
        [](const BenchmarkRow& r) {
          if (!r.agreement) return Cell{"-", nullptr};
+         if (!r.agreement->compared) return Cell{answer_text(r), "not compared"};
          return Cell{answer_text(r), r.agreement->differs ? "differs" : "same"};
        }},
       {"max_abs_diff_vs_cpu", "max |diff| vs CPU", A::Right, false,
@@ -112,15 +114,30 @@ std::vector<Column> truth_columns() {
          if (!r.fp16_vs_fp32_diff) return Cell{"-", nullptr};
          return Cell{fmt::format("{:.3g}", *r.fp16_vs_fp32_diff), *r.fp16_vs_fp32_diff};
        }},
+  };
+}
+
+// How it ended.
+std::vector<Column> outcome_columns() {
+  return {
       {"result", "result", A::Left, false, [](const BenchmarkRow& r) { return text_cell(r.result); }},
       {"status", "status", A::Left, false, [](const BenchmarkRow& r) { return text_cell(status_name(r.status)); }},
       {"message", "message", A::Left, false, [](const BenchmarkRow& r) { return text_cell(r.message); }},
   };
 }
 
+// A row that did not run has no numbers: null, not a zero that a later comparison would read as one.
+std::vector<Column> only_when_measured(std::vector<Column> columns) {
+  for (auto& c : columns) {
+    c.cell = [cell = std::move(c.cell)](const BenchmarkRow& r) { return r.ok() ? cell(r) : Cell{"-", nullptr}; };
+  }
+  return columns;
+}
+
 std::vector<Column> make_columns() {
   std::vector<Column> all;
-  for (auto group : {identity_columns(), timing_columns(), truth_columns()}) {
+  for (auto group : {identity_columns(), only_when_measured(timing_columns()), only_when_measured(truth_columns()),
+                     outcome_columns()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;
@@ -181,6 +198,7 @@ std::string speedup_text(const BenchmarkRow& row) {
 std::string answer_text(const BenchmarkRow& row) {
   if (!row.agreement) return "-";
   const Agreement& a = *row.agreement;
+  if (!a.compared) return a.summary.empty() ? "not compared" : a.summary;
   const std::string what = a.summary.empty() && a.max_abs_diff ? fmt::format("max |diff| {:.3g}", *a.max_abs_diff)
                                                                : a.summary;
   return a.differs ? "ANSWER DIFFERS: " + what : "same (" + what + ")";

@@ -19,7 +19,20 @@ class FileReporter : public Reporter {
  public:
   explicit FileReporter(fs::path file) : m_file(std::move(file)) {}
 
-  void begin(const Environment&) override {}
+  // Fails before anything is measured when the file cannot be written at all (no folder, no rights).
+  void begin(const Environment&) override {
+    const fs::path tmp = fs::path(m_file).concat(".tmp");
+    {
+      std::ofstream probe(tmp, std::ios::binary | std::ios::trunc);
+      if (!probe) {
+        throw ConfigError(fmt::format("{}: cannot write results file (check the folder exists and is writable)",
+                                      m_file.string()));
+      }
+    }
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    if (fs::is_directory(m_file)) throw ConfigError(fmt::format("{}: is a folder; give a file name", m_file.string()));
+  }
   void record(const RunRecord&) override {}
   void results(const ResultSet& set, bool complete) override { write(render(set, complete)); }
 
@@ -86,8 +99,16 @@ class CsvReporter final : public FileReporter {
 
  private:
   std::string render(const ResultSet& set, bool) const override {
+    // The machine facts repeat on every row, so that each row stands on its own after a merge.
+    const Environment& e = set.environment;
+    const std::vector<std::pair<std::string, std::string>> machine = {
+        {"host", e.host}, {"cpu", e.cpu}, {"opencv_version", e.opencv_version},
+        {"opencv_threads", std::to_string(e.opencv_threads)}, {"gpus", gpus_text(e)},
+        {"driver_version", e.driver_version}, {"cuda_version", e.cuda_version}, {"cudnn_version", e.cudnn_version},
+        {"started_at", e.started_at}};
     std::string out;
     for (const auto& c : row_columns()) out += (out.empty() ? "" : ",") + c.id;
+    for (const auto& m : machine) out += "," + m.first;
     out += "\n";
     for (const auto& row : set.rows) {
       std::string line;
@@ -96,6 +117,7 @@ class CsvReporter final : public FileReporter {
         line += (first ? "" : ",") + csv_value(c.cell(row).value);
         first = false;
       }
+      for (const auto& m : machine) line += "," + csv_escape(m.second);
       out += line + "\n";
     }
     return out;

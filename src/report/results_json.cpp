@@ -212,6 +212,7 @@ StoredResults read_results_file(const fs::path& file) {
                               version, kResultsSchemaVersion));
     }
     StoredResults stored;
+    stored.complete = j.at("complete").get<bool>();
     stored.environment = environment_from_json(j.at("environment"));
     for (const auto& r : j.at("records")) stored.records.push_back(record_from_json(r));
     return stored;

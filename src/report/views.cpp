@@ -53,7 +53,9 @@ Table comparison_table(const ResultSet& set) {
     for (const auto& [index, name] : pair_names) {
       const auto it = cells.find(index);
       const BenchmarkRow* r = it == cells.end() ? nullptr : it->second;
-      row.push_back(r == nullptr ? "-" : format_ms(r->median) + (r->unstable ? " UNSTABLE" : ""));
+      row.push_back(r == nullptr ? "-"
+                                 : format_ms(r->median) + (r->from_baseline_file ? " (file)" : "") +
+                                       (r->unstable ? " UNSTABLE" : ""));
       if (index == 0) continue;
       row.push_back(r == nullptr ? "-" : speedup_text(*r));
       row.push_back(r == nullptr ? "-" : r->placement.short_text());

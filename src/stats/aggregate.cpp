@@ -8,6 +8,8 @@
 
 #include "zoobench/stats/trials.hpp"
 
+#include <cmath>
+
 namespace zoobench {
 
 namespace {
@@ -78,7 +80,9 @@ void summarise_row(BenchmarkRow& row, const std::vector<RunRecord>& records, boo
   const stats::Trials totals = trials_of(row, records, &StageSamples::total);
   row.median = stats::median_of_medians(totals);
   if (intervals) row.median_ci95 = stats::bootstrap_ci95(totals, seed_of(row));
-  row.unstable = stats::trials_disagree(totals);
+  const std::optional<bool> disagree = stats::trials_disagree(totals);
+  row.stability_assessed = disagree.has_value();
+  row.unstable = disagree.value_or(false);
   row.pooled = stats::summarize(pooled);
   row.preprocess = median_or_zero(pre);
   row.infer = median_or_zero(inf);
@@ -144,8 +148,9 @@ void compare_with_cpu(BenchmarkRow& row, const RowRef& cpu, const std::vector<Ru
   if (mine != nullptr && theirs != nullptr) {
     Agreement a = compare_answers(theirs->answers, mine->answers, tolerance);
     a.max_abs_diff = max_abs_diff(theirs->raw_outputs, mine->raw_outputs);
-    if (a.compared || a.max_abs_diff) row.agreement = a;
+    row.agreement = a;
   }
+  if (!row.ok()) return;
   if (row.backend_target.placement_checked && !row.placement.verified()) {
     row.no_speedup_reason = row.placement.fell_back() ? "CPU FALLBACK" : "UNVERIFIED";
     return;
@@ -153,10 +158,25 @@ void compare_with_cpu(BenchmarkRow& row, const RowRef& cpu, const std::vector<Ru
   if (row.median <= 0) return;
   SpeedUp s;
   s.ratio = cpu.row->median / row.median;
-  if (intervals) s.ci95 = stats::bootstrap_ratio_ci95(trials_of(*cpu.row, *cpu.records, &StageSamples::total),
-                                       trials_of(row, records, &StageSamples::total), seed_of(row));
+  const stats::Trials cpu_trials = trials_of(*cpu.row, *cpu.records, &StageSamples::total);
+  const stats::Trials my_trials = trials_of(row, records, &StageSamples::total);
+  // Trials of one run were interleaved (CPU, GPU, CPU, GPU, ...): pair them. A file's CPU rows were not.
+  if (intervals) {
+    s.ci95 = cpu.row->from_baseline_file ? stats::bootstrap_ratio_ci95(cpu_trials, my_trials, seed_of(row))
+                                         : stats::bootstrap_paired_ratio_ci95(cpu_trials, my_trials, seed_of(row));
+  }
   s.baseline = cpu.row->from_baseline_file ? baseline_file : "";
   row.speedup = s;
+}
+
+double largest_abs(const std::vector<cv::Mat>& outputs) {
+  double largest = 0;
+  for (const auto& m : outputs) {
+    double lo = 0, hi = 0;
+    cv::minMaxIdx(m.reshape(1, 1), &lo, &hi);
+    largest = std::max({largest, std::abs(lo), std::abs(hi)});
+  }
+  return largest;
 }
 
 // FP16 proof beyond the dump label: an output bit-identical to the FP32 CUDA output on the same input
@@ -169,9 +189,15 @@ void check_fp16(BenchmarkRow& row, const ResultSet& set) {
       const RunRecord* fp16 = first_ok(row, set.records);
       if (fp32 == nullptr || fp16 == nullptr) return;
       row.fp16_vs_fp32_diff = max_abs_diff(fp32->raw_outputs, fp16->raw_outputs);
-      if (row.fp16_vs_fp32_diff && *row.fp16_vs_fp32_diff == 0 && row.placement.verified()) {
+      const double scale = largest_abs(fp32->raw_outputs);
+      // FP16 rounds to 11 significant bits: a difference below 2^-14 of the largest output (the doctor's
+      // floor) is no sign of FP16 arithmetic, whatever the label says.
+      if (row.fp16_vs_fp32_diff && scale > 0 && *row.fp16_vs_fp32_diff < kFp16RoundingFloor * scale &&
+          row.placement.verified()) {
         row.placement.state = Placement::Unverified;
-        row.placement.reason = "FP16 not proven: the outputs are bit-identical to the FP32 CUDA outputs";
+        row.placement.reason = fmt::format("FP16 not proven: the outputs differ from the FP32 CUDA outputs by {:.3g}, "
+                                           "less than FP16 rounding ({:.3g})", *row.fp16_vs_fp32_diff,
+                                           kFp16RoundingFloor * scale);
       }
       return;
     }
@@ -181,10 +207,8 @@ void check_fp16(BenchmarkRow& row, const ResultSet& set) {
 void add_notes(ResultSet& set) {
   for (const auto& r : set.records) {
     for (const auto& m : r.opencv_messages) {
-      if (m.find("cuDNN reports version") != std::string::npos) {
-        set.notes.push_back("OpenCV 4.10 warns \"cuDNN reports version 91.x which is not compatible with the version "
-                            "9.x with which OpenCV was built\": a false alarm (it decodes cuDNN 9's version number "
-                            "the cuDNN 8 way); the runs are not affected.");
+      if (is_cudnn9_false_alarm(m)) {
+        set.notes.push_back(cudnn9_false_alarm_note("the runs are not affected."));
         return;
       }
     }

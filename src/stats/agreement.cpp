@@ -415,8 +415,14 @@ std::optional<double> max_abs_diff(const std::vector<cv::Mat>& a, const std::vec
 Agreement compare_answers(const std::vector<ModelResult>& reference, const std::vector<ModelResult>& candidate,
                           const AnswerTolerance& tolerance) {
   Agreement out;
-  const std::size_t n = std::min(reference.size(), candidate.size());
-  if (n == 0) return out;
+  if (reference.empty() || candidate.empty()) return out;
+  if (reference.size() != candidate.size()) {
+    // Different inputs (another data set, or a run cut short): comparing item by item would pair
+    // answers to different images.
+    out.summary = fmt::format("not compared: {} answers vs {} for the CPU", candidate.size(), reference.size());
+    return out;
+  }
+  const std::size_t n = reference.size();
   out.compared = true;
   using Compare = Part (*)(const Answers&, const Answers&, std::size_t, const AnswerTolerance&, Agreement&);
   struct Kind {
@@ -432,9 +438,11 @@ Agreement compare_answers(const std::vector<ModelResult>& reference, const std::
       {[](const ModelResult& r) { return !r.feature.empty(); }, compare_features},
   };
   std::vector<std::string> pieces;
+  bool anything = false;  // some kind of answer was present on both sides, or found on neither
   auto add = [&](const Part& part) {
     out.differs = out.differs || part.differs;
     if (!part.text.empty()) pieces.push_back(part.text);
+    anything = anything || !part.text.empty();
   };
   if (tolerance.tracking) {
     // One box per frame: compared frame by frame, not matched as detections.
@@ -443,6 +451,15 @@ Agreement compare_answers(const std::vector<ModelResult>& reference, const std::
     for (const Kind& kind : kinds) {
       if (any_side(reference, candidate, n, kind.has)) add(kind.compare(reference, candidate, n, tolerance, out));
     }
+  }
+  const bool found_any = std::any_of(reference.begin(), reference.end(), [](const ModelResult& r) {
+    return !r.detections.empty() || !r.classes.empty() || !r.texts.empty() || !r.mask.empty() || !r.feature.empty();
+  });
+  if (!anything && found_any) {
+    // Answers existed but none could be compared (a mask against a results file's class counts).
+    out.compared = false;
+    out.summary = "not compared: the answers hold nothing both sides can be compared on";
+    return out;
   }
   out.summary = pieces.empty() ? "nothing found on either side" : join(pieces, "; ");
   return out;

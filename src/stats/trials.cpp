@@ -32,6 +32,20 @@ Interval percentile_interval(std::vector<double> replicates) {
   return {at(0.025), at(0.975)};
 }
 
+// One replicate of median_of_medians over the trials `picks` names, samples resampled within each.
+double resampled_at(const Trials& trials, const std::vector<std::size_t>& picks, std::mt19937_64& rng) {
+  std::vector<double> medians(picks.size());
+  std::vector<double> resample;
+  for (std::size_t k = 0; k < picks.size(); ++k) {
+    const auto& trial = trials[picks[k]];
+    std::uniform_int_distribution<std::size_t> pick(0, trial.size() - 1);
+    resample.resize(trial.size());
+    for (auto& v : resample) v = trial[pick(rng)];
+    medians[k] = median_in_place(resample);
+  }
+  return median_in_place(medians);
+}
+
 }  // namespace
 
 double median_of_medians(const Trials& trials) {
@@ -44,16 +58,9 @@ double median_of_medians(const Trials& trials) {
 
 double resampled_median_of_medians(const Trials& trials, std::mt19937_64& rng) {
   std::uniform_int_distribution<std::size_t> pick_trial(0, trials.size() - 1);
-  std::vector<double> medians(trials.size());
-  std::vector<double> resample;
-  for (auto& m : medians) {
-    const auto& trial = trials[pick_trial(rng)];
-    std::uniform_int_distribution<std::size_t> pick(0, trial.size() - 1);
-    resample.resize(trial.size());
-    for (auto& v : resample) v = trial[pick(rng)];
-    m = median_in_place(resample);
-  }
-  return median_in_place(medians);
+  std::vector<std::size_t> picks(trials.size());
+  for (auto& p : picks) p = pick_trial(rng);
+  return resampled_at(trials, picks, rng);
 }
 
 std::optional<Interval> bootstrap_ci95(const Trials& trials, std::uint64_t seed) {
@@ -62,6 +69,26 @@ std::optional<Interval> bootstrap_ci95(const Trials& trials, std::uint64_t seed)
   std::mt19937_64 rng(seed);
   std::vector<double> replicates(kBootstrapReplicates);
   for (auto& r : replicates) r = resampled_median_of_medians(kept, rng);
+  return percentile_interval(std::move(replicates));
+}
+
+std::optional<Interval> bootstrap_paired_ratio_ci95(const Trials& numerator, const Trials& denominator,
+                                                    std::uint64_t seed) {
+  const bool pairable = numerator.size() == denominator.size() && !numerator.empty() &&
+                        std::none_of(numerator.begin(), numerator.end(), [](const auto& t) { return t.empty(); }) &&
+                        std::none_of(denominator.begin(), denominator.end(), [](const auto& t) { return t.empty(); });
+  if (!pairable) return bootstrap_ratio_ci95(numerator, denominator, seed);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick_trial(0, numerator.size() - 1);
+  std::vector<std::size_t> picks(numerator.size());
+  std::vector<double> replicates;
+  replicates.reserve(kBootstrapReplicates);
+  for (int i = 0; i < kBootstrapReplicates; ++i) {
+    for (auto& p : picks) p = pick_trial(rng);
+    const double d = resampled_at(denominator, picks, rng);
+    if (d > 0) replicates.push_back(resampled_at(numerator, picks, rng) / d);
+  }
+  if (replicates.empty()) return std::nullopt;
   return percentile_interval(std::move(replicates));
 }
 
@@ -81,12 +108,12 @@ std::optional<Interval> bootstrap_ratio_ci95(const Trials& numerator, const Tria
   return percentile_interval(std::move(replicates));
 }
 
-bool trials_disagree(const Trials& trials) {
+std::optional<bool> trials_disagree(const Trials& trials) {
   std::vector<Interval> intervals;
   for (const auto& t : trials) {
     if (const auto ci = median_ci95(t)) intervals.push_back(*ci);
   }
-  if (intervals.size() < 2) return false;
+  if (intervals.size() < 2) return std::nullopt;
   double highest_low = intervals.front().low, lowest_high = intervals.front().high;
   for (const auto& i : intervals) {
     highest_low = std::max(highest_low, i.low);

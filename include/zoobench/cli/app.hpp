@@ -24,7 +24,8 @@ int exit_code_for(const ResultSet& set, bool missing_is_ok);
 // line when no CUDA row ran at all; empty only when at least one CUDA row ran and all are verified.
 std::vector<std::string> cuda_requirement_failures(const ResultSet& set);
 
-// --require-same-answers: one line per GPU row whose answer differs from the CPU's beyond tolerance.
+// --require-same-answers, fail-closed: one line per measured GPU row whose answer differs from the
+// CPU's beyond tolerance or was not compared, or one line when no GPU answer was compared at all.
 std::vector<std::string> answer_differences(const ResultSet& set);
 
 // `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.

@@ -16,14 +16,6 @@
 
 namespace zoobench {
 
-// The smallest max |diff| that FP16 arithmetic leaves in the probe's output, relative to the largest
-// |CPU output|. FP16 keeps 11 significant bits (unit roundoff 2^-11 = 4.9e-4) and OpenCV's CUDA_FP16
-// target stores every intermediate tensor in FP16, so the output is off by about 2^-11 of its scale
-// (measured on an H100, benchmarks/results/gpu-h100: 3.44e-3 of 7.64 = 4.5e-4); FP32 kernels differ
-// from the CPU by summation order only (measured: 1.48e-5 of 7.64 = 1.9e-6). 2^-14 = 6.1e-5 lies 7x
-// below the one and 30x above the other.
-inline constexpr double kFp16RoundingFloor = 1.0 / 16384.0;
-
 struct ProbeResult {
   BackendTarget pair;
   bool ran = false;                 // forward returned

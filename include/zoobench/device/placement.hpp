@@ -15,6 +15,14 @@
 
 namespace zoobench {
 
+// The smallest max |diff| that FP16 arithmetic leaves in an output, relative to its largest |value|
+// (used by the doctor's probe and by the aggregates' FP16 proof). FP16 keeps 11 significant bits (unit
+// roundoff 2^-11 = 4.9e-4) and OpenCV's CUDA_FP16 target stores every intermediate tensor in FP16, so
+// an output is off by about 2^-11 of its scale (measured on an H100, benchmarks/results/gpu-h100:
+// 3.44e-3 of 7.64 = 4.5e-4); FP32 kernels differ from the CPU by summation order only (measured:
+// 1.48e-5 of 7.64 = 1.9e-6). 2^-14 = 6.1e-5 lies 7x below the one and 30x above the other.
+inline constexpr double kFp16RoundingFloor = 1.0 / 16384.0;
+
 enum class Placement {
   NotChecked,  // the pair needs no evidence (the CPU)
   OnGpu,       // verified: every labelled layer on the requested backend and target
@@ -72,6 +80,12 @@ DeviceEvidence analyse_placement(const PlacementInput& input, const BackendTarge
 
 // Lines of the captured log that are about backend choice or fallback (to keep in reports).
 std::vector<std::string> relevant_log_lines(const std::string& captured_log);
+
+// OpenCV 4.10's "cuDNN reports version 91.4 which is not compatible with the version 9.14 with which
+// OpenCV was built": a false alarm (it decodes cuDNN 9's version number the cuDNN 8 way).
+bool is_cudnn9_false_alarm(const std::string& log_line);
+// The one explanation of it, for the doctor and for run notes; `proof` says why the runs are fine.
+std::string cudnn9_false_alarm_note(const std::string& proof);
 
 // OpenCV's own [ERROR] / [ WARN] lines in a captured log, without INFO chatter.
 std::vector<std::string> opencv_warning_lines(const std::string& captured_log);

@@ -48,8 +48,6 @@ class Measurable {
 
   virtual std::vector<std::vector<int>> input_shapes() const = 0;
   virtual std::string stage_note() const = 0;
-  // Tracking rows: repeat does not apply (one pass over every frame per ROI).
-  virtual bool tracking() const = 0;
 };
 
 using MeasurableFactory = std::function<std::unique_ptr<Measurable>(const ModelContext&)>;

@@ -27,6 +27,11 @@ class Runner {
 
  private:
   void warn_unused_keys(const PlanItem& item);
+  // Constructs the model with the log captured; null (and `base` a failed record) when that throws.
+  std::unique_ptr<Measurable> load(const PlanItem& item, RunRecord& base, std::string& log);
+  // One input size into `record`; false when it failed (the record says why).
+  bool measure_size(const PlanItem& item, Measurable& subject, const InputGroup& group, std::string& log,
+                    RunRecord& record);
 
   RecordSink m_on_record;
   WarningSink m_on_warning;

@@ -23,7 +23,7 @@ struct PlanOptions {
   std::optional<int> warmup;               // overrides metric.warmup
   std::optional<int> repeat;               // overrides metric.repeat
   std::vector<int> backend_targets;        // zoo indices; empty = the config's backend/target
-  std::optional<int> trials;               // default: 3 when a benchmark runs on several pairs, else 1
+  std::optional<int> trials;               // default: 3 when an accelerator is selected (speed-ups), else 1
   bool cpu_baseline = true;                // add the CPU to selections without it (speed-ups need it)
   std::set<Precision> precisions;          // empty = all
   std::vector<std::string> model_exclude;  // substrings of model file paths

@@ -21,6 +21,7 @@ nlohmann::json answer_json(const ModelResult& answer);
 ModelResult answer_from_json(const nlohmann::json& j);  // masks are stored as class counts only
 
 struct StoredResults {
+  bool complete = false;           // false: the run was cut short (a snapshot written while it ran)
   Environment environment;
   std::vector<RunRecord> records;  // samples, answers, placement state, identity; no raw outputs
 };

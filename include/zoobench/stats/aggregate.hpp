@@ -40,6 +40,7 @@ struct BenchmarkRow {
   stats::Summary pooled;                 // all timed samples of all trials together
   double preprocess = 0, infer = 0, postprocess = 0;  // median of the trial medians per stage
   bool unstable = false;                 // the trials disagree beyond their own spread
+  bool stability_assessed = false;       // two or more trials with enough samples to judge
   double load_ms = 0, first_call_ms = 0, init_ms = 0; // medians over trials (cold start)
   // Truth about the GPU and the answer.
   DeviceEvidence placement;              // merged over trials

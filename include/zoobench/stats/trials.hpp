@@ -27,8 +27,15 @@ constexpr int kBootstrapReplicates = 1000;
 std::optional<Interval> bootstrap_ci95(const Trials& trials, std::uint64_t seed);
 
 // 95% percentile interval of median_of_medians(numerator) / median_of_medians(denominator), resampling
-// both independently (a speed-up is CPU / GPU); nullopt when either has no samples.
+// both independently (a speed-up is CPU / GPU against a CPU row from another run); nullopt when either
+// has no samples.
 std::optional<Interval> bootstrap_ratio_ci95(const Trials& numerator, const Trials& denominator, std::uint64_t seed);
+
+// The same for interleaved trials: trial i of both sides ran back to back, so drift that hit both
+// alike cancels. Each replicate draws trial indices once for both sides, then samples within each
+// trial independently. Needs equally many trials (else it falls back to the independent interval).
+std::optional<Interval> bootstrap_paired_ratio_ci95(const Trials& numerator, const Trials& denominator,
+                                                    std::uint64_t seed);
 
 // The smallest spread of trial medians (max - min, relative to their median) that counts as unstable.
 constexpr double kUnstableMinSpread = 0.02;
@@ -36,6 +43,7 @@ constexpr double kUnstableMinSpread = 0.02;
 // True when the trials disagree beyond their own spread: with two or more trials of at least 6
 // samples, some pair of per-trial 95% median intervals does not overlap, and the trial medians spread
 // by more than kUnstableMinSpread.
-bool trials_disagree(const Trials& trials);
+// nullopt when it cannot be assessed (fewer than two trials with 6 samples or more).
+std::optional<bool> trials_disagree(const Trials& trials);
 
 }  // namespace zoobench::stats
