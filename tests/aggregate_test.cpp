@@ -312,7 +312,9 @@ TEST(Aggregate, Fp16OutputsBitIdenticalToCudaAreUnverified) {
   ASSERT_TRUE(fp16.fp16_vs_fp32_diff);
   EXPECT_EQ(*fp16.fp16_vs_fp32_diff, 0.0);
   EXPECT_EQ(fp16.placement.state, Placement::Unverified);
-  EXPECT_NE(fp16.placement.reason.find("bit-identical to the FP32 CUDA outputs"), std::string::npos);
+  // The largest FP32 output is 3: FP16 rounding leaves at least 3 * 2^-14 = 1.83e-4.
+  EXPECT_EQ(fp16.placement.reason,
+            "FP16 not proven: the outputs differ from the FP32 CUDA outputs by 0, less than FP16 rounding (0.000183)");
   EXPECT_FALSE(fp16.speedup);
   EXPECT_EQ(fp16.no_speedup_reason, "UNVERIFIED");
   EXPECT_TRUE(row_on(set, 1).placement.verified()) << "the FP32 row keeps its evidence";
@@ -333,6 +335,50 @@ TEST(Aggregate, Fp16OutputsThatDifferKeepTheirVerifiedPlacement) {
   ASSERT_TRUE(r.speedup);
   EXPECT_DOUBLE_EQ(r.speedup->ratio, 5.0);
   EXPECT_TRUE(cuda_requirement_failures(set).empty());
+}
+
+// FP16 rounds to 11 significant bits: a difference below 2^-14 of the largest FP32 output is no sign of
+// FP16 arithmetic, even when it is not zero.
+TEST(Aggregate, Fp16DifferenceBelowFp16RoundingIsUnverified) {
+  // Largest FP32 output 3: the floor is 3 / 16384 = 1.83e-4. 3.0001f differs by 1.00e-4, 3.0004f by 4.00e-4.
+  RunRecord tiny = rec(2, 1, 1, {4, 4, 4});
+  tiny.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, 3.0001f)};
+  const ResultSet below = agg({rec(0, 1, 1, {20, 20, 20}), rec(1, 1, 1, {5, 5, 5}), tiny});
+  const BenchmarkRow& b = row_on(below, 2);
+  ASSERT_TRUE(b.fp16_vs_fp32_diff);
+  EXPECT_NEAR(*b.fp16_vs_fp32_diff, 1.0e-4, 1e-6);
+  EXPECT_EQ(b.placement.state, Placement::Unverified);
+  EXPECT_EQ(b.placement.reason,
+            "FP16 not proven: the outputs differ from the FP32 CUDA outputs by 0.0001, less than FP16 rounding "
+            "(0.000183)");
+  EXPECT_FALSE(b.speedup);
+  EXPECT_EQ(b.no_speedup_reason, "UNVERIFIED");
+
+  RunRecord enough = rec(2, 1, 1, {4, 4, 4});
+  enough.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, 3.0004f)};
+  const ResultSet above = agg({rec(0, 1, 1, {20, 20, 20}), rec(1, 1, 1, {5, 5, 5}), enough});
+  EXPECT_TRUE(row_on(above, 2).placement.verified()) << row_on(above, 2).placement.reason;
+  ASSERT_TRUE(row_on(above, 2).speedup);
+  EXPECT_DOUBLE_EQ(row_on(above, 2).speedup->ratio, 5.0);
+}
+
+TEST(Aggregate, Fp16RoundingFloorIsRelativeToTheLargestOutput) {
+  // The absolute difference of 0.0625 that proves FP16 beside outputs up to 3 (floor 1.83e-4, see
+  // Fp16OutputsThatDifferKeepTheirVerifiedPlacement) proves nothing beside an output of 3000: the floor
+  // is then 3000 / 16384 = 0.183.
+  auto with_outputs = [](int pair, float last) {
+    RunRecord r = rec(pair, 1, 1, {pair == 0 ? 20.0 : 5.0});
+    r.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, last)};
+    return r;
+  };
+  RunRecord fp16 = rec(2, 1, 1, {4});
+  fp16.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2.0625f, 3000)};
+  const ResultSet set = agg({with_outputs(0, 3000), with_outputs(1, 3000), fp16});
+  const BenchmarkRow& r = row_on(set, 2);
+  ASSERT_TRUE(r.fp16_vs_fp32_diff);
+  EXPECT_DOUBLE_EQ(*r.fp16_vs_fp32_diff, 0.0625);
+  EXPECT_EQ(r.placement.state, Placement::Unverified);
+  EXPECT_NE(r.placement.reason.find("less than FP16 rounding (0.183)"), std::string::npos) << r.placement.reason;
 }
 
 // ---- agreement ----
@@ -371,6 +417,48 @@ TEST(Aggregate, SameAnswersAreNoDifference) {
   EXPECT_FALSE(row_on(set, 1).answer_differs());
   EXPECT_EQ(answer_text(row_on(set, 1)), "same (1/1 boxes, IoU 1.00)");
   EXPECT_TRUE(answer_differences(set).empty());
+}
+
+// --require-same-answers fails closed: a GPU answer that was not compared proves nothing.
+TEST(RequireSameAnswers, AllSameGivesNoLine) {
+  const ResultSet set = agg({rec(0, 1, 1, {20}), rec(1, 1, 1, {5}), rec(2, 1, 1, {4})});
+  EXPECT_TRUE(answer_differences(set).empty());
+}
+
+TEST(RequireSameAnswers, GpuRowWithoutACpuRowGivesALine) {
+  // --no-cpu-baseline: the CUDA row ran but nothing was compared with it.
+  const ResultSet set = agg({rec(1, 1, 1, {5})});
+  ASSERT_FALSE(row_on(set, 1).agreement);
+  EXPECT_EQ(answer_differences(set),
+            (std::vector<std::string>{"Fake ['fake.onnx'] [64, 48] on CUDA: not compared: no measured CPU row"}));
+  // Beside a GPU row that was compared and agrees, the uncompared one is still named.
+  const ResultSet mixed = agg({rec(0, 1, 1, {20}), rec(1, 1, 1, {5}), rec(1, 1, 1, {5}, "Lonely")});
+  const auto lines = answer_differences(mixed);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "Lonely ['fake.onnx'] [64, 48] on CUDA: not compared: no measured CPU row");
+}
+
+TEST(RequireSameAnswers, AnswersThatWereNotComparedGiveALine) {
+  // The GPU run answered for two images, the CPU for one (a different data set): not compared.
+  RunRecord cuda = rec(1, 1, 1, {5});
+  cuda.answers.push_back(cuda.answers.front());
+  const ResultSet set = agg({rec(0, 1, 1, {20}), cuda});
+  const BenchmarkRow& r = row_on(set, 1);
+  ASSERT_TRUE(r.agreement);
+  EXPECT_FALSE(r.agreement->compared);
+  EXPECT_FALSE(r.answer_differs());
+  EXPECT_EQ(answer_text(r), "not compared: 2 answers vs 1 for the CPU");
+  EXPECT_EQ(column("answer_vs_cpu").cell(r).value, "not compared");
+  EXPECT_EQ(answer_differences(set),
+            (std::vector<std::string>{"Fake ['fake.onnx'] [64, 48] on CUDA: not compared: 2 answers vs 1 for the CPU"}));
+}
+
+TEST(RequireSameAnswers, NoGpuRowAtAllGivesOneLine) {
+  const std::vector<std::string> expected = {"no GPU answer was compared with a CPU answer"};
+  EXPECT_EQ(answer_differences(agg({rec(0, 1, 1, {20})})), expected);
+  // GPU rows that did not run are not answers either (their failure shows in the exit code).
+  EXPECT_EQ(answer_differences(agg({rec(0, 1, 1, {20}), not_run(1, Status::Failed, "cuDNN error", "Fake")})),
+            expected);
 }
 
 TEST(Aggregate, AgreementUsesTheFirstMeasuredTrialOfEachSide) {
@@ -445,8 +533,8 @@ TEST(RequireCuda, FailedCudaRowFails) {
                              not_run(1, Status::Failed, "cuDNN error")});
   const auto failures = cuda_requirement_failures(set);
   ASSERT_EQ(failures.size(), 1u);
-  EXPECT_EQ(failures[0], "Broken ['broken.onnx'] [0, 0] on CUDA: failed: cuDNN error")
-      << "the failed row is named, though another CUDA row is verified";
+  EXPECT_EQ(failures[0], "Broken ['broken.onnx'] on CUDA: failed: cuDNN error")
+      << "the failed row is named (without a size: it never got to the data), though another CUDA row is verified";
   EXPECT_EQ(exit_code_for(set, true), kExitFailed);
 }
 

@@ -139,14 +139,34 @@ TEST(Agreement, BothEmptyAgree) {
   EXPECT_FALSE(compare_answers({detections({})}, {}, {}).compared);
 }
 
-TEST(Agreement, DetectionsCountOverAllItemsAndIgnoreTheLongerTail) {
+TEST(Agreement, DetectionsCountOverAllItems) {
   const std::vector<ModelResult> ref = {detections({box(0, 0, 10, 10)}), detections({box(0, 0, 10, 10)})};
-  const std::vector<ModelResult> cand = {detections({box(0, 0, 10, 10)}), detections({}),
-                                         detections({box(50, 50, 1, 1)})};  // third item: no reference
+  const std::vector<ModelResult> cand = {detections({box(0, 0, 10, 10)}), detections({})};
   const Agreement a = compare_answers(ref, cand, {});
+  EXPECT_TRUE(a.compared);
   EXPECT_DOUBLE_EQ(a.recall.value(), 0.5);
   EXPECT_DOUBLE_EQ(a.precision.value(), 1.0);
   EXPECT_EQ(a.summary, "1 vs 2 boxes (recall 0.50, precision 1.00)");
+}
+
+// Answers for different numbers of items come from different inputs (another data set, a run cut
+// short): pairing them item by item would compare answers to different images.
+TEST(Agreement, DifferentAnswerCountsAreNotCompared) {
+  const std::vector<ModelResult> ref = {detections({box(0, 0, 10, 10)}), detections({box(0, 0, 10, 10)})};
+  const std::vector<ModelResult> longer = {detections({box(0, 0, 10, 10)}), detections({box(0, 0, 10, 10)}),
+                                           detections({box(50, 50, 1, 1)})};
+  const Agreement a = compare_answers(ref, longer, {});
+  EXPECT_FALSE(a.compared);
+  EXPECT_FALSE(a.differs) << "not compared is no verdict either way";
+  EXPECT_EQ(a.summary, "not compared: 3 answers vs 2 for the CPU");
+  EXPECT_FALSE(a.recall.has_value()) << "no metric from a partial pairing";
+  EXPECT_FALSE(a.precision.has_value());
+
+  // The same the other way round, and for any kind of answer: the first items would agree here.
+  const Agreement shorter = compare_answers({classes({1, 2}), classes({3, 4})}, {classes({1, 2})}, {});
+  EXPECT_FALSE(shorter.compared);
+  EXPECT_FALSE(shorter.top1_same.has_value());
+  EXPECT_EQ(shorter.summary, "not compared: 1 answers vs 2 for the CPU");
 }
 
 TEST(Agreement, LandmarkDisplacementInPixels) {

@@ -39,6 +39,7 @@ struct Behaviour {
   bool throw_in_construction = false;
   bool unsupported_in_construction = false;
   bool cv_error_in_infer_and_dump = false;  // like a net OpenCV cannot set up: forward and dump() throw
+  cv::Size fail_at_size;               // infer throws a cv::Exception at this input size (none when empty)
 };
 
 class FakeModel final : public Model {
@@ -47,7 +48,10 @@ class FakeModel final : public Model {
     m_index = ++m_calls.constructed;
   }
 
-  void set_input_size(cv::Size size) override { m_calls.set_sizes.push_back(size); }
+  void set_input_size(cv::Size size) override {
+    m_calls.set_sizes.push_back(size);
+    m_size = size;
+  }
   void preprocess(const cv::Mat& image, const cv::Mat&) override {
     ++m_calls.preprocess;
     m_calls.image_sizes.push_back(image.size());
@@ -58,6 +62,9 @@ class FakeModel final : public Model {
     const bool warmup_call = m_calls.infer % per_image < m_behaviour.warmup;
     ++m_calls.infer;
     if (m_behaviour.cv_error_in_infer_and_dump) CV_Error(cv::Error::StsNotImplemented, "Unknown backend identifier");
+    if (!m_behaviour.fail_at_size.empty() && m_size == m_behaviour.fail_at_size) {
+      CV_Error(cv::Error::StsError, "fake: out of GPU memory");
+    }
     if (warmup_call && m_behaviour.slow_warmup_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(m_behaviour.slow_warmup_ms));
     }
@@ -81,6 +88,7 @@ class FakeModel final : public Model {
   Calls& m_calls;
   Behaviour m_behaviour;
   int m_index = 0;
+  cv::Size m_size;
 };
 
 struct FakeBench {
@@ -225,6 +233,33 @@ TEST(Measure, TwoInputSizesGiveTwoRecordsWithTheLoadTimeOnTheFirstOnly) {
     EXPECT_EQ(r.status, Status::Ok) << r.message;
     EXPECT_EQ(r.samples.total.size(), 2u);
   }
+}
+
+// The net is in an unknown state after a failure: the later sizes are not run, but each gets a record
+// that says why (a size without a row would look as if it had never been asked for).
+TEST(Measure, AFailureAtTheFirstSizeGivesTheNextSizeARecordSayingWhy) {
+  Behaviour b;
+  b.fail_at_size = {32, 24};  // the first of the two (sizes run in order)
+  Calls calls;
+  FakeBench s = make_setup(b, 1, "[[64, 48], [32, 24]]");
+  const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].input_size, cv::Size(32, 24));
+  EXPECT_EQ(records[0].status, Status::Failed);
+  EXPECT_NE(records[0].message.find("fake: out of GPU memory"), std::string::npos) << records[0].message;
+  EXPECT_EQ(records[1].input_size, cv::Size(64, 48));
+  EXPECT_EQ(records[1].status, Status::Failed);
+  EXPECT_EQ(records[1].message, "not run: the same model failed at input size [32, 24] before");
+  EXPECT_TRUE(records[1].samples.total.empty());
+  EXPECT_EQ(records[1].load_ms, 0.0);
+  EXPECT_EQ(records[1].model, "Fake");
+  EXPECT_EQ(records[1].file_list, "['fake.onnx']");
+  EXPECT_EQ(calls.set_sizes, (std::vector<cv::Size>{{32, 24}})) << "the second size was not run";
+  EXPECT_EQ(calls.constructed, 1);
+  // Aggregated: two rows, both failed, and the exit code says so.
+  const ResultSet set = aggregate(Environment{}, records, {}, "", tolerance_for_model);
+  ASSERT_EQ(set.rows.size(), 2u);
+  for (const auto& row : set.rows) EXPECT_EQ(row.status, Status::Failed);
 }
 
 TEST(Measure, EvidenceOnCudaForAModelWithoutANetIsUnverified) {

@@ -89,9 +89,13 @@ RunRecord measured(int pair, int trial, double total_ms, double load_ms, double 
 // benchmark whose model files are absent.
 //   CPU:  median of trial medians (10 + 14) / 2 = 12; bootstrap replicates are 10, 12 or 14 with
 //         probabilities 1/4, 1/2, 1/4, so the 2.5%/97.5% percentiles are 10 and 14.
-//   CUDA: (4 + 6) / 2 = 5, interval 4-6. Speed-up 12 / 5 = 2.40; its replicates range over
-//         {10,12,14} / {4,5,6}, the extremes 10/6 = 1.67 and 14/4 = 3.50 each with probability 1/16,
-//         more than the 2.5% in each tail, so the interval is 1.67-3.50.
+//   CUDA: (4 + 6) / 2 = 5, interval 4-6. Speed-up 12 / 5 = 2.40. The trials were interleaved, so its
+//         interval is the paired bootstrap: each replicate draws the trial indices once for both sides.
+//         Drawing (1, 1) gives 10/4 = 2.50, (2, 2) gives 14/6 = 2.33, (1, 2) or (2, 1) gives 12/5 = 2.40,
+//         with probabilities 1/4, 1/4, 1/2: each extreme holds far more than the 2.5% in its tail, so
+//         the interval is 2.33-2.50. (Resampled independently it would be 10/6 = 1.67 to 14/4 = 3.50.)
+//   Stability: 3 samples per trial are too few for a per-trial median interval (6 needed), so it is not
+//   assessed ("-").
 //   Pooled CPU samples {10 x3, 14 x3}: mean 12, stddev sqrt(24/5) = 2.19, cv 18.3%; CUDA {4 x3, 6 x3}:
 //   mean 5, stddev sqrt(6/5) = 1.10, cv 21.9%. Infer stage medians: CPU (8 + 12) / 2 = 10, CUDA 3.
 //   Load: CPU (100 + 120) / 2 = 110, CUDA (300 + 500) / 2 = 400; first call CPU 25, CUDA 60.
@@ -116,14 +120,14 @@ ResultSet golden_set() {
 const std::string kRowsText =
     "model               target  size      net input  trials  n  median       95% CI  stable   pre  infer  post  "
     "first call  placement       speed-up vs CPU  answer vs CPU\n"
-    "Fake ['fake.onnx']  CPU     [64, 48]  1x3x48x64     2/2  6   12.00  10.00-14.00  yes     1.00  10.00  1.00  "
+    "Fake ['fake.onnx']  CPU     [64, 48]  1x3x48x64     2/2  6   12.00  10.00-14.00  -       1.00  10.00  1.00  "
     "     25.00  -                             -  -\n"
-    "Fake ['fake.onnx']  CUDA    [64, 48]  1x3x48x64     2/2  6    5.00    4.00-6.00  yes     1.00   3.00  1.00  "
-    "     60.00  verified 5/5  2.40x (1.67-3.50)  same (1/1 boxes, IoU 1.00)\n";
+    "Fake ['fake.onnx']  CUDA    [64, 48]  1x3x48x64     2/2  6    5.00    4.00-6.00  -       1.00   3.00  1.00  "
+    "     60.00  verified 5/5  2.40x (2.33-2.50)  same (1/1 boxes, IoU 1.00)\n";
 
 const std::string kComparisonText =
     "model               size      CPU ms  CUDA ms  CUDA speed-up (95% CI)  CUDA placement  CUDA answer\n"
-    "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (1.67-3.50)  verified 5/5    same (1/1 boxes, IoU 1.00)\n";
+    "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (2.33-2.50)  verified 5/5    same (1/1 boxes, IoU 1.00)\n";
 
 const std::string kProblemText =
     "config       model   target  status   reason\n"
@@ -190,9 +194,12 @@ TEST(ReportGolden, SyntheticSetAggregatesToTheNumbersComputedByHand) {
   EXPECT_DOUBLE_EQ(cuda.median_ci95->high, 6);
   ASSERT_TRUE(cuda.speedup && cuda.speedup->ci95);
   EXPECT_DOUBLE_EQ(cuda.speedup->ratio, 2.4);
-  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->low, 10.0 / 6.0);
-  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->high, 3.5);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->low, 14.0 / 6.0);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->high, 2.5);
   EXPECT_FALSE(cpu.speedup);
+  EXPECT_FALSE(cpu.stability_assessed) << "3 samples per trial: too few to judge";
+  EXPECT_FALSE(cuda.stability_assessed);
+  EXPECT_FALSE(cpu.unstable);
   EXPECT_DOUBLE_EQ(cpu.infer, 10);
   EXPECT_DOUBLE_EQ(cpu.load_ms, 110);
   EXPECT_DOUBLE_EQ(cuda.first_call_ms, 60);
@@ -224,10 +231,11 @@ TEST(ReportGolden, ConsoleReporterPrintsTheTablesInOrderOnlyWhenComplete) {
   reporter->results(set, true);
   const std::string expected =
       "\nResults (median of trial medians in ms; 95% CI by bootstrap over trials and samples; stages: pre / infer / "
-      "post):\n" + kRowsText +
-      "\nGPU vs CPU (median ms; speed-up = CPU median / this median, only where the placement is verified):\n" +
-      kComparisonText + "\nNot measured:\n" + kProblemText +
-      "Note: Fake ['fake.onnx']: stand-in: stages timed apart\n\n" + kCounts + "\n";
+      "post):\n" + kRowsText + "\nNot measured:\n" + kProblemText +
+      "Note: Fake ['fake.onnx']: stand-in: stages timed apart\n\n" + kCounts + "\n" +
+      // The GPU-vs-CPU table comes last, after the notes and the counts line.
+      "\nGPU vs CPU (median of trial medians in ms; speed-up = CPU median / this median with a 95% interval over "
+      "the interleaved trials, only where the placement is verified):\n" + kComparisonText;
   EXPECT_EQ(out.str(), expected);
 }
 
@@ -258,8 +266,35 @@ TEST(ReportViews, ComparisonShowsTheCpuRowTheSpeedUpIsComputedFrom) {
   EXPECT_DOUBLE_EQ(set.rows[1].speedup->ratio, 2.4) << "this run's CPU row is preferred";
   EXPECT_EQ(comparison_table(set).to_text(),
             "model               size      CPU ms  CUDA ms  CUDA speed-up (95% CI)  CUDA placement  CUDA answer\n"
-            "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (1.67-3.50)  verified 5/5    "
+            "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (2.33-2.50)  verified 5/5    "
             "same (1/1 boxes, IoU 1.00)\n");
+}
+
+TEST(ReportViews, ACpuMedianFromABaselineFileIsMarkedAndItsIntervalIsNotPaired) {
+  // The CPU trials come from a file (10 and 14 ms), the CUDA trials from this run (4 and 6 ms). They
+  // were not interleaved, so the interval resamples both sides independently: replicates {10,12,14} /
+  // {4,5,6}, the extremes 10/6 = 1.67 and 14/4 = 3.50 each with probability 1/16 (> 2.5%), so 1.67-3.50
+  // (paired, as in the golden set, it would be 2.33-2.50).
+  const std::vector<RunRecord> file_cpu = {measured(0, 1, 10, 100, 20, {1, 2, 3}), measured(0, 2, 14, 120, 30, {1, 2, 3})};
+  const std::vector<RunRecord> records = {measured(1, 1, 4, 300, 50, {1, 2, 3}), measured(1, 2, 6, 500, 70, {1, 2, 3})};
+  const ResultSet set = aggregate(test_environment(), records, file_cpu, "old.json", default_tolerance);
+  ASSERT_EQ(set.rows.size(), 2u);
+  const BenchmarkRow& cuda = set.rows[0];
+  ASSERT_TRUE(set.rows[1].from_baseline_file);
+  ASSERT_TRUE(cuda.speedup && cuda.speedup->ci95);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ratio, 2.4);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->low, 10.0 / 6.0);
+  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->high, 3.5);
+  const std::string text = comparison_table(set).to_text();
+  std::istringstream lines(text);
+  std::string header, row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_EQ(header, "model               size      CPU ms        CUDA ms  CUDA speed-up (95% CI)            "
+                    "CUDA placement  CUDA answer") << text;
+  EXPECT_EQ(row, "Fake ['fake.onnx']  [64, 48]  12.00 (file)     5.00  2.40x (1.67-3.50) vs baseline file  "
+                 "verified 5/5    same (1/1 boxes, IoU 1.00)") << text;
+  EXPECT_EQ(kComparisonText.find("(file)"), std::string::npos) << "a CPU measured in this run is not marked";
 }
 
 // ---- CSV ----
@@ -270,7 +305,21 @@ TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
   make_file_reporter("csv", file)->results(set, true);
   const auto rows = parse_csv(read_text(file));
   ASSERT_EQ(rows.size(), 4u);  // header + CPU, CUDA, the absent benchmark
-  EXPECT_EQ(rows[0], column_ids());
+  // The row columns, then the machine facts, repeated on every row so that each stands on its own.
+  const std::vector<std::pair<std::string, std::string>> machine = {
+      {"host", "testhost"},  {"cpu", "Test CPU"},   {"opencv_version", "4.6.0"},
+      {"opencv_threads", "2"}, {"gpus", "no CUDA device"}, {"driver_version", ""},
+      {"cuda_version", ""},  {"cudnn_version", ""}, {"started_at", "2024-01-01T00:00:00Z"}};
+  std::vector<std::string> header = column_ids();
+  for (const auto& m : machine) header.push_back(m.first);
+  EXPECT_EQ(rows[0], header);
+  const std::size_t first_machine = column_ids().size();
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    ASSERT_EQ(rows[r].size(), header.size()) << "row " << r;
+    for (std::size_t m = 0; m < machine.size(); ++m) {
+      EXPECT_EQ(rows[r][first_machine + m], machine[m].second) << "row " << r << " " << machine[m].first;
+    }
+  }
   for (std::size_t r = 1; r < rows.size(); ++r) ASSERT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
 
   auto cell = [&](std::size_t row, const std::string& id) {
@@ -309,8 +358,8 @@ TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
   EXPECT_DOUBLE_EQ(number(2, "median_ms"), 5);
   EXPECT_EQ(cell(1, "median_ci95_ms"), "10.0000 14.0000");  // arrays: numbers formatted, space-separated
   EXPECT_EQ(cell(2, "trial_medians_ms"), "4.0000 6.0000");
-  EXPECT_EQ(cell(2, "speedup_ci95"), "1.6667 3.5000");
-  EXPECT_EQ(cell(1, "stable"), "true");
+  EXPECT_EQ(cell(2, "speedup_ci95"), "2.3333 2.5000");
+  EXPECT_EQ(cell(1, "stable"), "") << "not assessed: null, not a verdict";
   EXPECT_EQ(cell(1, "cv"), "0.1826");
   EXPECT_EQ(cell(1, "p90_ms"), "") << "p90 needs 10 samples";
   EXPECT_DOUBLE_EQ(number(2, "load_ms"), 400);
@@ -324,6 +373,11 @@ TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
   EXPECT_DOUBLE_EQ(number(2, "max_abs_diff_vs_cpu"), 0.5);
   EXPECT_EQ(cell(2, "status"), "ok");
   EXPECT_EQ(cell(3, "status"), "missing");
+  // A row that did not run has no numbers: empty cells, not zeros a later comparison would read as times.
+  for (const char* id : {"median_ms", "zoo_mean_ms", "mean_ms", "min_ms", "infer_ms", "first_call_ms", "placement",
+                         "answer_vs_cpu"}) {
+    EXPECT_EQ(cell(3, id), "") << id;
+  }
   // The message holds a comma: quoted in the file, whole again when parsed back.
   EXPECT_EQ(cell(3, "message"), "no model files in /m/absent (fetch them, or point --models-dir there)");
   EXPECT_NE(read_text(file).find("\"no model files in /m/absent (fetch them, or point --models-dir there)\""),
@@ -358,12 +412,19 @@ TEST(ReportGolden, JsonRowsHoldEveryColumnValue) {
   EXPECT_TRUE(cpu.at("speedup_vs_cpu").is_null());
   EXPECT_EQ(cuda.at("median_ms"), 5.0);
   EXPECT_DOUBLE_EQ(cuda.at("speedup_vs_cpu").get<double>(), 2.4);
-  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(0).get<double>(), 10.0 / 6.0);
-  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(1).get<double>(), 3.5);
+  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(0).get<double>(), 14.0 / 6.0);
+  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(1).get<double>(), 2.5);
+  EXPECT_TRUE(cpu.at("stable").is_null());
   EXPECT_EQ(cuda.at("placement"), "verified");
   EXPECT_EQ(cuda.at("answer_vs_cpu"), "same");
   EXPECT_EQ(cuda.at("net_input"), json::parse("[[1, 3, 48, 64]]"));
-  EXPECT_EQ(j.at("rows").at(2).at("status"), "missing");
+  const json& absent = j.at("rows").at(2);
+  EXPECT_EQ(absent.at("status"), "missing");
+  for (const char* id : {"median_ms", "median_ci95_ms", "stable", "mean_ms", "infer_ms", "first_call_ms", "placement",
+                         "speedup_vs_cpu", "answer_vs_cpu"}) {
+    EXPECT_TRUE(absent.at(id).is_null()) << id << " of a row that did not run: " << absent.at(id);
+  }
+  EXPECT_TRUE(absent.at("input_size").is_null()) << "it never got as far as the data";
   // Records keep the raw samples, so later commands can recompute from them.
   EXPECT_EQ(j.at("records").at(1).at("samples_ms").at("total"), json::parse("[4.0, 4.0, 4.0]"));
   EXPECT_EQ(j.at("records").at(1).at("device").at("state"), "verified");
@@ -505,14 +566,14 @@ Command: `zoo-bench --all`
 
 | model | size | CPU ms | CUDA ms | CUDA speed-up (95% CI) | CUDA placement | CUDA answer |
 |---|---|---:|---:|---:|---|---|
-| Fake ['fake.onnx'] | [64, 48] | 12.00 | 5.00 | 2.40x (1.67-3.50) | verified 5/5 | same (1/1 boxes, IoU 1.00) |
+| Fake ['fake.onnx'] | [64, 48] | 12.00 | 5.00 | 2.40x (2.33-2.50) | verified 5/5 | same (1/1 boxes, IoU 1.00) |
 
 ## All rows
 
 | config | model | files | precision | target | source | size | net input | trials | n | median | 95% CI | trial medians | stable | zoo mean | min | mean | stddev | cv | p90 | p99 | pre | infer | post | load | first call | init | placement | placement detail | speed-up vs CPU | speed-up 95% CI | answer vs CPU | max \|diff\| vs CPU | FP16 vs FP32 max \|diff\| | result | status | message |
 |---|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 10.00-14.00 | 10.00 14.00 | yes | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 4.00-6.00 | 4.00 6.00 | yes | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (1.67-3.50) | 1.67-3.50 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 10.00-14.00 | 10.00 14.00 | - | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 4.00-6.00 | 4.00 6.00 | - | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (2.33-2.50) | 2.33-2.50 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
 
 ## Not measured
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <unistd.h>
@@ -23,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::CommandResult;
 using test::run_zoo_bench;
 
 constexpr const char* kModelFile = "image_classification_mobilenetv1_2022apr.onnx";
@@ -108,7 +110,7 @@ TEST(StandInCli, CpuRunWithTwoTrials) {
   EXPECT_EQ(row.at("trial_medians_ms").size(), 2u);
   EXPECT_EQ(row.at("input_size"), json::parse("[224, 224]"));
   EXPECT_EQ(row.at("status"), "ok");
-  EXPECT_EQ(row.at("stable").is_boolean(), true) << "two trials give a stability verdict";
+  EXPECT_TRUE(row.at("stable").is_null()) << "3 samples per trial are too few to judge stability (6 needed)";
   ASSERT_EQ(j.at("records").size(), 2u);
   for (int t = 0; t < 2; ++t) {
     const json& rec = j.at("records").at(static_cast<std::size_t>(t));
@@ -120,6 +122,13 @@ TEST(StandInCli, CpuRunWithTwoTrials) {
   }
   // The console table says the same.
   EXPECT_NE(r.output.find("2/2  6"), std::string::npos) << r.output;
+
+  // With 6 samples per trial the two trials can be judged: a verdict, true or false.
+  const fs::path judged = w.root / "judged.json";
+  const auto again = run_zoo_bench("--all " + w.dirs() + " --backend-target 0 --trials 2 --warmup 1 --repeat 6 --json '" +
+                                   judged.string() + "'");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(read_json(judged).at("rows").at(0).at("stable").is_boolean()) << read_json(judged).at("rows").at(0);
 }
 
 TEST(StandInCli, CudaWithoutCudaInOpenCvFallsBackWithCpuBaselineAndNoSpeedUp) {
@@ -171,9 +180,10 @@ TEST(StandInCli, NoCpuBaselineMeasuresOnlyTheSelectedPair) {
                                "--json '" + out.string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json j = read_json(out);
-  EXPECT_EQ(record_pairs(j), (std::vector<int>{1})) << "one pair: one trial by default, no CPU";
+  EXPECT_EQ(record_pairs(j), (std::vector<int>{1, 1, 1})) << "an accelerator: 3 trials by default, and no CPU";
   ASSERT_EQ(j.at("rows").size(), 1u);
   EXPECT_EQ(j.at("rows").at(0).at("backend_target"), 1);
+  EXPECT_EQ(j.at("rows").at(0).at("trials"), 3);
   EXPECT_TRUE(j.at("rows").at(0).at("speedup_vs_cpu").is_null());
   EXPECT_TRUE(j.at("rows").at(0).at("answer_vs_cpu").is_null());
   EXPECT_EQ(r.output.find("'] on CPU"), std::string::npos) << "no CPU measurement row: " << r.output;
@@ -261,6 +271,59 @@ TEST(StandInCli, BaselineFromAnotherHostIsRefused) {
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("a CPU baseline must come from the same machine"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Results ("), std::string::npos) << "refused before measuring: " << r.output;
+}
+
+TEST(StandInCli, UnwritableResultsFileExits2BeforeMeasuring) {
+  const Workspace w = make_workspace();
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 0 --trials 1 --warmup 0 --repeat 1 "
+                               "--json /nonexistent-dir/x.json");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("zoo-bench: error: /nonexistent-dir/x.json: cannot write results file"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("MobileNet with"), std::string::npos) << "nothing may be measured: " << r.output;
+  EXPECT_EQ(r.output.find("Results ("), std::string::npos) << r.output;
+}
+
+// A CPU baseline written by this machine, edited by `edit`, given to a CUDA run: refused with exit 2.
+CommandResult run_with_edited_baseline(const Workspace& w, const std::function<void(json&)>& edit) {
+  const fs::path cpu_json = w.root / "cpu.json";
+  const auto cpu = run_zoo_bench("--all " + w.dirs() + " --backend-target 0 --warmup 0 --repeat 2 --json '" +
+                                 cpu_json.string() + "'");
+  EXPECT_EQ(cpu.exit_code, 0) << cpu.output;
+  json j = read_json(cpu_json);
+  EXPECT_EQ(j.at("complete"), true);
+  edit(j);
+  const fs::path edited = w.root / "edited.json";
+  std::ofstream(edited) << j.dump(2);
+  return run_zoo_bench("--all " + w.dirs() + " --backend-target 1 --warmup 0 --repeat 1 --baseline '" +
+                       edited.string() + "'");
+}
+
+TEST(StandInCli, BaselineWithOtherOpenCvThreadsIsRefused) {
+  const Workspace w = make_workspace();
+  int threads = 0;
+  const auto r = run_with_edited_baseline(w, [&](json& j) {
+    threads = j.at("environment").at("opencv_threads").get<int>() + 7;
+    j["environment"]["opencv_threads"] = threads;
+  });
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  const std::string edited = (w.root / "edited.json").string();
+  EXPECT_NE(r.output.find(fmt::format("zoo-bench: error: {}: measured with OpenCV", edited)), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(fmt::format("on {} threads, this is OpenCV", threads)), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the CPU numbers would not compare"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Results ("), std::string::npos) << "refused before measuring: " << r.output;
+}
+
+TEST(StandInCli, BaselineFromAnUnfinishedRunIsRefused) {
+  const Workspace w = make_workspace();
+  const auto r = run_with_edited_baseline(w, [](json& j) { j["complete"] = false; });
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("zoo-bench: error: {}: the run that wrote it did not finish (complete: false)",
+                                      (w.root / "edited.json").string())),
+            std::string::npos)
+      << r.output;
   EXPECT_EQ(r.output.find("Results ("), std::string::npos) << "refused before measuring: " << r.output;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "zoobench/stats/stats.hpp"
+#include "zoobench/stats/trials.hpp"
 
 namespace zoobench::stats {
 namespace {
@@ -89,6 +90,103 @@ TEST(Stats, MedianConfidenceIntervalBracketsTheMedian) {
   EXPECT_DOUBLE_EQ(ci->high, 61);
   EXPECT_LE(ci->low, median(s));
   EXPECT_GE(ci->high, median(s));
+}
+
+// ---- trials (stats/trials.hpp) ----
+
+// 11 samples within +-0.005 of `centre` (offsets -5..5 thousandths once each, scrambled): median `centre`.
+std::vector<double> tight(double centre) {
+  std::vector<double> s;
+  for (int i = 0; i < 11; ++i) s.push_back(centre + 0.001 * ((i * 7) % 11 - 5));
+  return s;
+}
+
+TEST(Trials, PairedIntervalCancelsDriftThatHitBothSidesAlike) {
+  // The machine slowed down between trials, the CPU and the GPU alike: every trial's ratio is 2.
+  const Trials cpu = {tight(10), tight(20), tight(30)};
+  const Trials gpu = {tight(5), tight(10), tight(15)};
+  ASSERT_DOUBLE_EQ(median_of_medians(cpu) / median_of_medians(gpu), 2.0);
+  const auto paired = bootstrap_paired_ratio_ci95(cpu, gpu, 42);
+  ASSERT_TRUE(paired);
+  // Whatever trials a replicate draws, it draws the same for both sides: the ratio stays within the
+  // samples' own spread, (10 - 0.005) / (5 + 0.005) = 1.997 to (10 + 0.005) / (5 - 0.005) = 2.003.
+  EXPECT_LE(paired->low, 2.0);
+  EXPECT_GE(paired->high, 2.0);
+  EXPECT_GT(paired->low, 1.99);
+  EXPECT_LT(paired->high, 2.01);
+  // Resampled independently, a replicate can pair slow CPU trials with fast GPU ones: the median of
+  // three draws is trial 1's with probability 7/27 (two or more draws of it), so 10/15 = 0.67 and
+  // 30/5 = 6 each come with probability (7/27)^2 = 6.7%, more than the 2.5% in each tail.
+  const auto independent = bootstrap_ratio_ci95(cpu, gpu, 42);
+  ASSERT_TRUE(independent);
+  EXPECT_NEAR(independent->low, 10.0 / 15.0, 0.01);
+  EXPECT_NEAR(independent->high, 6.0, 0.02);
+}
+
+TEST(Trials, PairedIntervalOfConstantTrialsByHand) {
+  // Samples constant within trials, so each replicate is fixed by the trial indices drawn (once, for both
+  // sides): (1, 1) 10/4 = 2.5, (2, 2) 14/6 = 2.33, (1, 2) and (2, 1) 12/5 = 2.4, with probabilities 1/4,
+  // 1/4, 1/2. Both extremes hold far more than 2.5%: the interval is 2.33-2.50.
+  const Trials cpu = {{10, 10, 10}, {14, 14, 14}};
+  const Trials gpu = {{4, 4, 4}, {6, 6, 6}};
+  const auto paired = bootstrap_paired_ratio_ci95(cpu, gpu, 7);
+  ASSERT_TRUE(paired);
+  EXPECT_DOUBLE_EQ(paired->low, 14.0 / 6.0);
+  EXPECT_DOUBLE_EQ(paired->high, 2.5);
+  // Independently: {10, 12, 14} / {4, 5, 6}, the extremes 10/6 and 14/4 each with probability 1/16.
+  const auto independent = bootstrap_ratio_ci95(cpu, gpu, 7);
+  ASSERT_TRUE(independent);
+  EXPECT_DOUBLE_EQ(independent->low, 10.0 / 6.0);
+  EXPECT_DOUBLE_EQ(independent->high, 3.5);
+}
+
+TEST(Trials, PairedIntervalFallsBackToTheIndependentOneWhenTrialsDoNotPair) {
+  const Trials cpu = {tight(10), tight(20), tight(30)};
+  const Trials two_gpu = {tight(5), tight(10)};
+  const auto fallback = bootstrap_paired_ratio_ci95(cpu, two_gpu, 42);
+  const auto independent = bootstrap_ratio_ci95(cpu, two_gpu, 42);
+  ASSERT_TRUE(fallback && independent);
+  EXPECT_EQ(fallback->low, independent->low) << "unequal trial counts: the independent interval, same seed";
+  EXPECT_EQ(fallback->high, independent->high);
+  EXPECT_LT(fallback->low, 1.5) << "and so not the tight paired one";
+
+  // A trial without samples (it failed) cannot be paired either.
+  const Trials gaps = {tight(5), {}, tight(15)};
+  const auto with_gap = bootstrap_paired_ratio_ci95(cpu, gaps, 42);
+  const auto gap_independent = bootstrap_ratio_ci95(cpu, gaps, 42);
+  ASSERT_TRUE(with_gap && gap_independent);
+  EXPECT_EQ(with_gap->low, gap_independent->low);
+  EXPECT_EQ(with_gap->high, gap_independent->high);
+
+  EXPECT_FALSE(bootstrap_paired_ratio_ci95(cpu, {}, 42)) << "no samples on one side: no interval";
+  EXPECT_FALSE(bootstrap_paired_ratio_ci95({}, {}, 42));
+}
+
+TEST(Trials, PairedIntervalIsDeterministicForASeed) {
+  // Trials with their own spread, so that the interval depends on every draw.
+  const Trials cpu = {tight(10), tight(10.4), tight(9.7)};
+  const Trials gpu = {tight(5.1), tight(4.9), tight(5.3)};
+  const auto a = bootstrap_paired_ratio_ci95(cpu, gpu, 1234);
+  const auto b = bootstrap_paired_ratio_ci95(cpu, gpu, 1234);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->low, b->low);
+  EXPECT_EQ(a->high, b->high);
+  EXPECT_LT(a->low, a->high);
+}
+
+TEST(Trials, StabilityIsNotAssessedWithFewerThanTwoAssessableTrials) {
+  EXPECT_FALSE(trials_disagree({}).has_value());
+  EXPECT_FALSE(trials_disagree({tight(10)}).has_value()) << "one trial";
+  // Two trials, but one has 5 samples: too few for its median interval (6 needed).
+  EXPECT_FALSE(trials_disagree({tight(10), {20, 20, 20, 20, 20}}).has_value());
+  EXPECT_FALSE(trials_disagree({{10, 10, 10}, {20, 20, 20}}).has_value()) << "3 samples each";
+  // With two assessable trials there is a verdict, whichever way it goes.
+  const auto apart = trials_disagree({tight(10), tight(20), {1, 2, 3}});
+  ASSERT_TRUE(apart.has_value()) << "the third trial is too short, the other two still count";
+  EXPECT_TRUE(*apart);
+  const auto together = trials_disagree({tight(10), tight(10.001)});
+  ASSERT_TRUE(together.has_value());
+  EXPECT_FALSE(*together);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -44,13 +46,16 @@ fs::path write_mjpg(const fs::path& file, int frames, cv::Size size = {160, 128}
 }
 
 // A tracker whose answers are known: each update returns the init box moved 1 px right per update,
-// score 0.75. It checks that init sees the first frame (the square at its frame-0 place).
+// score 0.75. It checks that init sees the first frame (the square at its frame-0 place). It can be
+// told to be slow on every init and on the first update after the first init only (a net setting up).
 class FakeTracker final : public Tracker {
  public:
   struct Log {
     std::vector<cv::Rect> inits;
     int updates = 0;
     int inits_on_first_frame = 0;
+    int init_sleep_ms = 0;        // every init
+    int cold_update_sleep_ms = 0; // the first update after the first init
   };
   explicit FakeTracker(Log& log) : m_log(log) {}
 
@@ -59,8 +64,13 @@ class FakeTracker final : public Tracker {
     // Column 11 is inside frame 0's square (x 10..25) only: frame 1's starts at x 13.
     if (frame.at<cv::Vec3b>(frame.rows / 2, 11)[0] > 200) ++m_log.inits_on_first_frame;
     m_box = roi;
+    if (m_log.init_sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(m_log.init_sleep_ms));
   }
   TrackResult update(const cv::Mat& /*frame*/) override {
+    const bool cold = m_log.inits.size() == 1 && m_log.updates == 0;
+    if (cold && m_log.cold_update_sleep_ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(m_log.cold_update_sleep_ms));
+    }
     ++m_log.updates;
     m_box.x += 1;
     return {true, m_box, 0.75f};
@@ -129,7 +139,6 @@ TEST(TrackingMetric, CountsEveryFrameOfEveryRoiAfterWarmupAndReportsInitApart) {
   for (double ms : r.samples.postprocess) EXPECT_EQ(ms, 0.0);
   // Init is timed once per ROI and kept out of the samples.
   ASSERT_EQ(r.init_ms.size(), 2u);
-  EXPECT_GE(r.first_call_ms, 0);  // the cold first update after the first init, reported apart
   EXPECT_EQ(log.updates, 2 * 19);  // warm-up updates run, they are just not counted
   ASSERT_EQ(log.inits.size(), 2u);
   EXPECT_EQ(log.inits[0], cv::Rect(10, 52, 16, 16));
@@ -139,6 +148,31 @@ TEST(TrackingMetric, CountsEveryFrameOfEveryRoiAfterWarmupAndReportsInitApart) {
   EXPECT_EQ(r.note, "fake: update timed as inference");
   // The last ROI's last box: (5, 50) moved 19 px right.
   EXPECT_EQ(r.result, "2 ROIs, 38 updates; last box [24, 50, 20, 20] score 0.75") << r.result;
+}
+
+TEST(TrackingMetric, FirstCallIsTheColdFirstUpdateAfterTheFirstInit) {
+  const fs::path dir = scratch_dir();
+  write_mjpg(dir / "data" / "square.avi", 8);
+  write_file(dir / "data" / "square.txt", "10,52,16,16\n5 50 20 20\n");
+  const BenchmarkConfig config = tracking_config(dir);
+  FakeTracker::Log log;
+  log.init_sleep_ms = 80;
+  log.cold_update_sleep_ms = 30;  // only the first update after the first init: the net sets up
+  const Collected out = run_fake(config, log, 1);
+  ASSERT_EQ(out.records.size(), 1u);
+  const RunRecord& r = out.records[0];
+  ASSERT_EQ(r.status, Status::Ok) << r.message;
+  // The cold update is the first call; a later update (the first sampled one, or the first after the
+  // second init) would be fast, and the init is not part of it (else it would be 110 ms or more).
+  EXPECT_GE(r.first_call_ms, 30.0);
+  EXPECT_LT(r.first_call_ms, 80.0) << "the init's 80 ms are reported apart, not in the first call";
+  // The cold update was a warm-up update: no sample holds it.
+  ASSERT_EQ(r.samples.total.size(), 2u * (8 - 1 - 1));
+  for (double ms : r.samples.total) EXPECT_LT(ms, 30.0) << "the cold update was sampled";
+  // Both inits are timed apart, once per ROI, and are not samples either.
+  ASSERT_EQ(r.init_ms.size(), 2u);
+  for (double ms : r.init_ms) EXPECT_GE(ms, 80.0);
+  EXPECT_EQ(log.updates, 2 * 7);
 }
 
 TEST(TrackingMetric, FrameFolderAndVideosGroupedByFrameSize) {

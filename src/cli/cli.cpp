@@ -100,6 +100,16 @@ int cli_main(int argc, char** argv) {
       "doctor", "Check that OpenCV's CUDA target really works here: build facts, GPUs, architecture match, and a "
                 "live probe on CUDA and CUDA FP16 (exit 0 usable, 4 not)");
   doctor->add_option("--json", doctor_json, "Also write the report as JSON to this file");
+  ReportOptions report_options;
+  CLI::App* report = app.add_subcommand(
+      "report", "Recompute the tables of a results JSON from its raw samples with this zoo-bench's statistics "
+                "(the FP16 raw-output check needs the live run and is not redone)");
+  report->add_option("results", report_options.results_file, "A results file written by --json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  report->add_option("--json", report_options.json_file, "Write the recomputed results as JSON");
+  report->add_option("--csv", report_options.csv_file, "Write the recomputed results as CSV");
+  report->add_option("--markdown", report_options.markdown_file, "Write the recomputed results as Markdown");
 
   try {
     app.parse(argc, argv);
@@ -113,6 +123,7 @@ int cli_main(int argc, char** argv) {
 
   try {
     if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout);
+    if (report->parsed()) return run_report_command(report_options, std::cout);
     if (options.list && !options.dry_run) return list_configs(options, std::cout, std::cerr);
     if (!options.all && options.configs.empty() && !options.dry_run) {
       std::cerr << "zoo-bench: error: nothing to run: give --all or --cfg FILE (or --list)\n"

@@ -128,6 +128,18 @@ Environment environment_from_json(const json& j) {
   e.started_at = j.at("started_at").get<std::string>();
   e.host = j.at("host").get<std::string>();
   e.cpu = j.at("cpu").get<std::string>();
+  e.cuda_features = j.value("cuda_features", "");
+  for (const auto& g : j.at("gpus")) {
+    CudaDevice d;
+    d.index = g.at("index").get<int>();
+    d.name = g.at("name").get<std::string>();
+    const std::string cc = g.at("compute_capability").get<std::string>();  // "9.0"
+    const auto dot = cc.find('.');
+    if (dot != std::string::npos) d.compute_capability = {std::stoi(cc.substr(0, dot)), std::stoi(cc.substr(dot + 1))};
+    d.total_memory = g.at("total_memory").get<std::size_t>();
+    d.opencv_compatible = g.at("opencv_compatible").get<bool>();
+    e.gpus.push_back(d);
+  }
   return e;
 }
 

@@ -79,7 +79,7 @@ void summarise_row(BenchmarkRow& row, const std::vector<RunRecord>& records, boo
   }
   const stats::Trials totals = trials_of(row, records, &StageSamples::total);
   row.median = stats::median_of_medians(totals);
-  if (intervals) row.median_ci95 = stats::bootstrap_ci95(totals, seed_of(row));
+  if (intervals) row.median_ci95 = stats::median_interval(totals, seed_of(row));
   const std::optional<bool> disagree = stats::trials_disagree(totals);
   row.stability_assessed = disagree.has_value();
   row.unstable = disagree.value_or(false);
@@ -162,8 +162,7 @@ void compare_with_cpu(BenchmarkRow& row, const RowRef& cpu, const std::vector<Ru
   const stats::Trials my_trials = trials_of(row, records, &StageSamples::total);
   // Trials of one run were interleaved (CPU, GPU, CPU, GPU, ...): pair them. A file's CPU rows were not.
   if (intervals) {
-    s.ci95 = cpu.row->from_baseline_file ? stats::bootstrap_ratio_ci95(cpu_trials, my_trials, seed_of(row))
-                                         : stats::bootstrap_paired_ratio_ci95(cpu_trials, my_trials, seed_of(row));
+    s.ci95 = stats::speedup_interval(cpu_trials, my_trials, !cpu.row->from_baseline_file, seed_of(row));
   }
   s.baseline = cpu.row->from_baseline_file ? baseline_file : "";
   row.speedup = s;

@@ -1,6 +1,7 @@
 #include "zoobench/stats/trials.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace zoobench::stats {
 
@@ -129,6 +130,79 @@ std::optional<bool> trials_disagree(const Trials& trials) {
   const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
   const double centre = median(medians);
   return centre > 0 && (*hi - *lo) / centre > kUnstableMinSpread;
+}
+
+namespace {
+
+std::vector<double> log_trial_medians(const Trials& trials) {
+  std::vector<double> logs;
+  for (const auto& t : trials) {
+    if (t.empty()) continue;
+    const double m = median(t);
+    if (m <= 0) return {};
+    logs.push_back(std::log(m));
+  }
+  return logs;
+}
+
+// exp(centre +- t * se): an interval on the original scale.
+Interval exp_interval(double centre, double half) { return {std::exp(centre - half), std::exp(centre + half)}; }
+
+std::optional<Interval> envelope(const std::optional<Interval>& a, const std::optional<Interval>& b) {
+  if (!a) return b;
+  if (!b) return a;
+  return Interval{std::min(a->low, b->low), std::max(a->high, b->high)};
+}
+
+}  // namespace
+
+double t975(int dof) {
+  // Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; the normal 1.96 beyond.
+  static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                 2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof < 1) dof = 1;
+  return dof <= 30 ? table[dof - 1] : 1.96;
+}
+
+std::optional<Interval> trial_t_ci95(const Trials& trials) {
+  const std::vector<double> logs = log_trial_medians(trials);
+  if (logs.size() < 2) return std::nullopt;
+  const double n = static_cast<double>(logs.size());
+  return exp_interval(mean(logs), t975(static_cast<int>(logs.size()) - 1) * stddev(logs) / std::sqrt(n));
+}
+
+std::optional<Interval> paired_ratio_t_ci95(const Trials& numerator, const Trials& denominator) {
+  const std::vector<double> num = log_trial_medians(numerator);
+  const std::vector<double> den = log_trial_medians(denominator);
+  if (num.size() != den.size() || num.size() < 2) return std::nullopt;
+  std::vector<double> diffs(num.size());
+  for (std::size_t i = 0; i < num.size(); ++i) diffs[i] = num[i] - den[i];
+  const double n = static_cast<double>(diffs.size());
+  return exp_interval(mean(diffs), t975(static_cast<int>(diffs.size()) - 1) * stddev(diffs) / std::sqrt(n));
+}
+
+std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials& denominator) {
+  const std::vector<double> a = log_trial_medians(numerator);
+  const std::vector<double> b = log_trial_medians(denominator);
+  if (a.size() < 2 || b.size() < 2) return std::nullopt;
+  const double va = stddev(a) * stddev(a) / static_cast<double>(a.size());
+  const double vb = stddev(b) * stddev(b) / static_cast<double>(b.size());
+  const double se = std::sqrt(va + vb);
+  // Welch-Satterthwaite degrees of freedom, rounded down (a wider interval when in doubt).
+  const double dof = se == 0 ? 1.0
+                             : (va + vb) * (va + vb) /
+                                   (va * va / static_cast<double>(a.size() - 1) + vb * vb / static_cast<double>(b.size() - 1));
+  return exp_interval(mean(a) - mean(b), t975(static_cast<int>(std::floor(dof))) * se);
+}
+
+std::optional<Interval> median_interval(const Trials& trials, std::uint64_t seed) {
+  return envelope(bootstrap_ci95(trials, seed), trial_t_ci95(trials));
+}
+
+std::optional<Interval> speedup_interval(const Trials& cpu, const Trials& accelerator, bool paired, std::uint64_t seed) {
+  if (paired) return envelope(bootstrap_paired_ratio_ci95(cpu, accelerator, seed), paired_ratio_t_ci95(cpu, accelerator));
+  return envelope(bootstrap_ratio_ci95(cpu, accelerator, seed), welch_ratio_t_ci95(cpu, accelerator));
 }
 
 }  // namespace zoobench::stats

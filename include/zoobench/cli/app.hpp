@@ -28,6 +28,10 @@ std::vector<std::string> cuda_requirement_failures(const ResultSet& set);
 // CPU's beyond tolerance or was not compared, or one line when no GPU answer was compared at all.
 std::vector<std::string> answer_differences(const ResultSet& set);
 
+// `zoo-bench report FILE`: re-aggregates a results file's records (samples, answers, placement as
+// measured) and prints / writes the tables. Returns the exit code the run would have had.
+int run_report_command(const ReportOptions& options, std::ostream& out);
+
 // `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.
 int run_doctor_command(const std::string& json_file, std::ostream& out);
 

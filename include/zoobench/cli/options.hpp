@@ -26,6 +26,12 @@ struct BenchOptions {
   bool require_same_answers = false;      // a GPU answer that differs from the CPU's -> kExitAnswersDiffer
 };
 
+// `zoo-bench report RESULTS.json`: the tables again, from the stored samples.
+struct ReportOptions {
+  std::string results_file;
+  std::string json_file, csv_file, markdown_file;
+};
+
 // Splits "a:b:c" into its non-empty parts.
 std::vector<std::string> split_list(const std::string& text, char separator = ':');
 

@@ -37,6 +37,24 @@ std::optional<Interval> bootstrap_ratio_ci95(const Trials& numerator, const Tria
 std::optional<Interval> bootstrap_paired_ratio_ci95(const Trials& numerator, const Trials& denominator,
                                                     std::uint64_t seed);
 
+// Between-trial intervals from the trial medians, on the log scale (times and ratios are positive and
+// multiplicative): mean +- t(0.975, n-1) * sd / sqrt(n). A bootstrap over three trials can never reach
+// beyond their range, so with few trials it understates how far another run may land; Student's t
+// says how little three values pin down. nullopt below two trials or with a non-positive median.
+std::optional<Interval> trial_t_ci95(const Trials& trials);
+// Paired (trial i of both ran back to back): over the per-trial ratios median(num_i) / median(den_i).
+std::optional<Interval> paired_ratio_t_ci95(const Trials& numerator, const Trials& denominator);
+// Unpaired (the CPU rows of another run): Welch's t on the two sets of log trial medians.
+std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials& denominator);
+
+// The intervals reported: the envelope of the bootstrap (within-trial noise) and the t interval
+// (between-trial spread), so that both kinds of variation are inside.
+std::optional<Interval> median_interval(const Trials& trials, std::uint64_t seed);
+std::optional<Interval> speedup_interval(const Trials& cpu, const Trials& accelerator, bool paired, std::uint64_t seed);
+
+// Student's t quantile for a two-sided 95% interval with `dof` degrees of freedom (>= 1).
+double t975(int dof);
+
 // The smallest spread of trial medians (max - min, relative to their median) that counts as unstable.
 constexpr double kUnstableMinSpread = 0.02;
 
