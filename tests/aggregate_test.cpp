@@ -340,16 +340,17 @@ TEST(Aggregate, Fp16OutputsThatDifferKeepTheirVerifiedPlacement) {
 // FP16 rounds to 11 significant bits: a difference below 2^-14 of the largest FP32 output is no sign of
 // FP16 arithmetic, even when it is not zero.
 TEST(Aggregate, Fp16DifferenceBelowFp16RoundingIsUnverified) {
-  // Largest FP32 output 3: the floor is 3 / 16384 = 1.83e-4. 3.0001f differs by 1.00e-4, 3.0004f by 4.00e-4.
+  // Largest FP32 output 3: the floor is 3 / 16384 = 1.83e-4. The float nearest 3.0001 is 3 + 419 * 2^-22,
+  // 9.99e-5 above 3; 3.0004f is 4.00e-4 above.
   RunRecord tiny = rec(2, 1, 1, {4, 4, 4});
   tiny.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, 3.0001f)};
   const ResultSet below = agg({rec(0, 1, 1, {20, 20, 20}), rec(1, 1, 1, {5, 5, 5}), tiny});
   const BenchmarkRow& b = row_on(below, 2);
   ASSERT_TRUE(b.fp16_vs_fp32_diff);
-  EXPECT_NEAR(*b.fp16_vs_fp32_diff, 1.0e-4, 1e-6);
+  EXPECT_DOUBLE_EQ(*b.fp16_vs_fp32_diff, 419.0 / (1 << 22));
   EXPECT_EQ(b.placement.state, Placement::Unverified);
   EXPECT_EQ(b.placement.reason,
-            "FP16 not proven: the outputs differ from the FP32 CUDA outputs by 0.0001, less than FP16 rounding "
+            "FP16 not proven: the outputs differ from the FP32 CUDA outputs by 9.99e-05, less than FP16 rounding "
             "(0.000183)");
   EXPECT_FALSE(b.speedup);
   EXPECT_EQ(b.no_speedup_reason, "UNVERIFIED");
@@ -447,10 +448,10 @@ TEST(RequireSameAnswers, AnswersThatWereNotComparedGiveALine) {
   ASSERT_TRUE(r.agreement);
   EXPECT_FALSE(r.agreement->compared);
   EXPECT_FALSE(r.answer_differs());
-  EXPECT_EQ(answer_text(r), "not compared: 2 answers vs 1 for the CPU");
+  EXPECT_EQ(answer_text(r), "not compared: answers for 2 inputs here, 1 for the CPU");
   EXPECT_EQ(column("answer_vs_cpu").cell(r).value, "not compared");
   EXPECT_EQ(answer_differences(set),
-            (std::vector<std::string>{"Fake ['fake.onnx'] [64, 48] on CUDA: not compared: 2 answers vs 1 for the CPU"}));
+            (std::vector<std::string>{"Fake ['fake.onnx'] [64, 48] on CUDA: not compared: answers for 2 inputs here, 1 for the CPU"}));
 }
 
 TEST(RequireSameAnswers, NoGpuRowAtAllGivesOneLine) {

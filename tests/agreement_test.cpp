@@ -158,7 +158,7 @@ TEST(Agreement, DifferentAnswerCountsAreNotCompared) {
   const Agreement a = compare_answers(ref, longer, {});
   EXPECT_FALSE(a.compared);
   EXPECT_FALSE(a.differs) << "not compared is no verdict either way";
-  EXPECT_EQ(a.summary, "not compared: 3 answers vs 2 for the CPU");
+  EXPECT_EQ(a.summary, "not compared: answers for 3 inputs here, 2 for the CPU");
   EXPECT_FALSE(a.recall.has_value()) << "no metric from a partial pairing";
   EXPECT_FALSE(a.precision.has_value());
 
@@ -166,7 +166,7 @@ TEST(Agreement, DifferentAnswerCountsAreNotCompared) {
   const Agreement shorter = compare_answers({classes({1, 2}), classes({3, 4})}, {classes({1, 2})}, {});
   EXPECT_FALSE(shorter.compared);
   EXPECT_FALSE(shorter.top1_same.has_value());
-  EXPECT_EQ(shorter.summary, "not compared: 1 answers vs 2 for the CPU");
+  EXPECT_EQ(shorter.summary, "not compared: answers for 1 inputs here, 2 for the CPU");
 }
 
 TEST(Agreement, LandmarkDisplacementInPixels) {

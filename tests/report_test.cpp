@@ -85,15 +85,27 @@ RunRecord measured(int pair, int trial, double total_ms, double load_ms, double 
   return r;
 }
 
+// Student's t interval over two values on the log scale (1 degree of freedom, t = 12.706), as
+// stats/trials.hpp defines the between-trial interval: exp(mean of the logs -+ t * sd / sqrt(2)), where
+// the sample sd of two values is |ln a - ln b| / sqrt(2). Written out here to check the code against.
+stats::Interval two_value_t(double a, double b) {
+  const double centre = (std::log(a) + std::log(b)) / 2;
+  const double half = 12.706 * std::abs(std::log(a) - std::log(b)) / 2;
+  return {std::exp(centre - half), std::exp(centre + half)};
+}
+
 // CPU trials of 10 and 14 ms, CUDA trials of 4 and 6 ms, in run order (targets interleaved), and a
-// benchmark whose model files are absent.
-//   CPU:  median of trial medians (10 + 14) / 2 = 12; bootstrap replicates are 10, 12 or 14 with
-//         probabilities 1/4, 1/2, 1/4, so the 2.5%/97.5% percentiles are 10 and 14.
-//   CUDA: (4 + 6) / 2 = 5, interval 4-6. Speed-up 12 / 5 = 2.40. The trials were interleaved, so its
-//         interval is the paired bootstrap: each replicate draws the trial indices once for both sides.
-//         Drawing (1, 1) gives 10/4 = 2.50, (2, 2) gives 14/6 = 2.33, (1, 2) or (2, 1) gives 12/5 = 2.40,
-//         with probabilities 1/4, 1/4, 1/2: each extreme holds far more than the 2.5% in its tail, so
-//         the interval is 2.33-2.50. (Resampled independently it would be 10/6 = 1.67 to 14/4 = 3.50.)
+// benchmark whose model files are absent. Every reported interval is the envelope of a bootstrap
+// (within-trial noise) and a Student t interval over the trial medians (between-trial spread).
+//   CPU:  median of trial medians (10 + 14) / 2 = 12. Bootstrap: replicates 10, 12 or 14 with
+//         probabilities 1/4, 1/2, 1/4, so 10-14. t over {10, 14}: exp(ln sqrt(140) -+ 6.353 ln 1.4) =
+//         1.40-100.33. Envelope 1.40-100.33 (two trials pin down very little).
+//   CUDA: (4 + 6) / 2 = 5. Bootstrap 4-6; t over {4, 6}: exp(ln sqrt(24) -+ 6.353 ln 1.5) = 0.37-64.39.
+//   Speed-up 12 / 5 = 2.40. The trials were interleaved, so both parts are paired. Paired bootstrap:
+//         each replicate draws the trial indices once for both sides; (1, 1) gives 10/4 = 2.50, (2, 2)
+//         14/6 = 2.33, (1, 2) or (2, 1) 12/5 = 2.40, with probabilities 1/4, 1/4, 1/2, so 2.33-2.50. Paired
+//         t over the per-trial ratios {2.5, 2.333}: exp(ln sqrt(2.5 * 2.333) -+ 6.353 ln(2.5 / 2.333)) =
+//         1.56-3.74. Envelope 1.56-3.74.
 //   Stability: 3 samples per trial are too few for a per-trial median interval (6 needed), so it is not
 //   assessed ("-").
 //   Pooled CPU samples {10 x3, 14 x3}: mean 12, stddev sqrt(24/5) = 2.19, cv 18.3%; CUDA {4 x3, 6 x3}:
@@ -120,14 +132,14 @@ ResultSet golden_set() {
 const std::string kRowsText =
     "model               target  size      net input  trials  n  median       95% CI  stable   pre  infer  post  "
     "first call  placement       speed-up vs CPU  answer vs CPU\n"
-    "Fake ['fake.onnx']  CPU     [64, 48]  1x3x48x64     2/2  6   12.00  10.00-14.00  -       1.00  10.00  1.00  "
+    "Fake ['fake.onnx']  CPU     [64, 48]  1x3x48x64     2/2  6   12.00  1.40-100.33  -       1.00  10.00  1.00  "
     "     25.00  -                             -  -\n"
-    "Fake ['fake.onnx']  CUDA    [64, 48]  1x3x48x64     2/2  6    5.00    4.00-6.00  -       1.00   3.00  1.00  "
-    "     60.00  verified 5/5  2.40x (2.33-2.50)  same (1/1 boxes, IoU 1.00)\n";
+    "Fake ['fake.onnx']  CUDA    [64, 48]  1x3x48x64     2/2  6    5.00   0.37-64.39  -       1.00   3.00  1.00  "
+    "     60.00  verified 5/5  2.40x (1.56-3.74)  same (1/1 boxes, IoU 1.00)\n";
 
 const std::string kComparisonText =
     "model               size      CPU ms  CUDA ms  CUDA speed-up (95% CI)  CUDA placement  CUDA answer\n"
-    "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (2.33-2.50)  verified 5/5    same (1/1 boxes, IoU 1.00)\n";
+    "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (1.56-3.74)  verified 5/5    same (1/1 boxes, IoU 1.00)\n";
 
 const std::string kProblemText =
     "config       model   target  status   reason\n"
@@ -188,14 +200,21 @@ TEST(ReportGolden, SyntheticSetAggregatesToTheNumbersComputedByHand) {
   EXPECT_DOUBLE_EQ(cpu.median, 12);
   EXPECT_DOUBLE_EQ(cuda.median, 5);
   ASSERT_TRUE(cpu.median_ci95 && cuda.median_ci95);
-  EXPECT_DOUBLE_EQ(cpu.median_ci95->low, 10);
-  EXPECT_DOUBLE_EQ(cpu.median_ci95->high, 14);
-  EXPECT_DOUBLE_EQ(cuda.median_ci95->low, 4);
-  EXPECT_DOUBLE_EQ(cuda.median_ci95->high, 6);
+  // The t intervals are wider than the bootstraps (10-14, 4-6, 2.33-2.50) here, so they are the envelopes.
+  const stats::Interval cpu_t = two_value_t(10, 14), cuda_t = two_value_t(4, 6);
+  const stats::Interval ratio_t = two_value_t(10.0 / 4.0, 14.0 / 6.0);
+  EXPECT_NEAR(cpu.median_ci95->low, cpu_t.low, 1e-9);
+  EXPECT_NEAR(cpu.median_ci95->high, cpu_t.high, 1e-9);
+  EXPECT_NEAR(cpu_t.low, 1.3954, 1e-4);
+  EXPECT_NEAR(cpu_t.high, 100.3264, 1e-4);
+  EXPECT_NEAR(cuda.median_ci95->low, cuda_t.low, 1e-9);
+  EXPECT_NEAR(cuda.median_ci95->high, cuda_t.high, 1e-9);
   ASSERT_TRUE(cuda.speedup && cuda.speedup->ci95);
   EXPECT_DOUBLE_EQ(cuda.speedup->ratio, 2.4);
-  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->low, 14.0 / 6.0);
-  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->high, 2.5);
+  EXPECT_NEAR(cuda.speedup->ci95->low, ratio_t.low, 1e-9);
+  EXPECT_NEAR(cuda.speedup->ci95->high, ratio_t.high, 1e-9);
+  EXPECT_NEAR(ratio_t.low, 1.5581, 1e-4);
+  EXPECT_NEAR(ratio_t.high, 3.7438, 1e-4);
   EXPECT_FALSE(cpu.speedup);
   EXPECT_FALSE(cpu.stability_assessed) << "3 samples per trial: too few to judge";
   EXPECT_FALSE(cuda.stability_assessed);
@@ -266,15 +285,17 @@ TEST(ReportViews, ComparisonShowsTheCpuRowTheSpeedUpIsComputedFrom) {
   EXPECT_DOUBLE_EQ(set.rows[1].speedup->ratio, 2.4) << "this run's CPU row is preferred";
   EXPECT_EQ(comparison_table(set).to_text(),
             "model               size      CPU ms  CUDA ms  CUDA speed-up (95% CI)  CUDA placement  CUDA answer\n"
-            "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (2.33-2.50)  verified 5/5    "
+            "Fake ['fake.onnx']  [64, 48]   12.00     5.00       2.40x (1.56-3.74)  verified 5/5    "
             "same (1/1 boxes, IoU 1.00)\n");
 }
 
 TEST(ReportViews, ACpuMedianFromABaselineFileIsMarkedAndItsIntervalIsNotPaired) {
   // The CPU trials come from a file (10 and 14 ms), the CUDA trials from this run (4 and 6 ms). They
-  // were not interleaved, so the interval resamples both sides independently: replicates {10,12,14} /
-  // {4,5,6}, the extremes 10/6 = 1.67 and 14/4 = 3.50 each with probability 1/16 (> 2.5%), so 1.67-3.50
-  // (paired, as in the golden set, it would be 2.33-2.50).
+  // were not interleaved, so the interval is unpaired: the independent bootstrap ({10,12,14} / {4,5,6}:
+  // 1.67-3.50) and Welch's t on the log trial medians: difference of the means ln sqrt(140 / 24),
+  // standard error sqrt((ln 1.4)^2 / 4 + (ln 1.5)^2 / 4), Welch-Satterthwaite 1.93 degrees of freedom,
+  // rounded down to 1 (t = 12.706). The envelope is Welch's, 0.08-68.66; paired (as in the golden
+  // set) it would have been 1.56-3.74.
   const std::vector<RunRecord> file_cpu = {measured(0, 1, 10, 100, 20, {1, 2, 3}), measured(0, 2, 14, 120, 30, {1, 2, 3})};
   const std::vector<RunRecord> records = {measured(1, 1, 4, 300, 50, {1, 2, 3}), measured(1, 2, 6, 500, 70, {1, 2, 3})};
   const ResultSet set = aggregate(test_environment(), records, file_cpu, "old.json", default_tolerance);
@@ -283,16 +304,18 @@ TEST(ReportViews, ACpuMedianFromABaselineFileIsMarkedAndItsIntervalIsNotPaired) 
   ASSERT_TRUE(set.rows[1].from_baseline_file);
   ASSERT_TRUE(cuda.speedup && cuda.speedup->ci95);
   EXPECT_DOUBLE_EQ(cuda.speedup->ratio, 2.4);
-  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->low, 10.0 / 6.0);
-  EXPECT_DOUBLE_EQ(cuda.speedup->ci95->high, 3.5);
+  const double centre = std::log(std::sqrt(140.0 / 24.0));
+  const double se = std::sqrt(std::pow(std::log(1.4), 2) / 4 + std::pow(std::log(1.5), 2) / 4);
+  EXPECT_NEAR(cuda.speedup->ci95->low, std::exp(centre - 12.706 * se), 1e-9);
+  EXPECT_NEAR(cuda.speedup->ci95->high, std::exp(centre + 12.706 * se), 1e-9);
   const std::string text = comparison_table(set).to_text();
   std::istringstream lines(text);
   std::string header, row;
   std::getline(lines, header);
   std::getline(lines, row);
-  EXPECT_EQ(header, "model               size      CPU ms        CUDA ms  CUDA speed-up (95% CI)            "
+  EXPECT_EQ(header, "model               size            CPU ms  CUDA ms               CUDA speed-up (95% CI)  "
                     "CUDA placement  CUDA answer") << text;
-  EXPECT_EQ(row, "Fake ['fake.onnx']  [64, 48]  12.00 (file)     5.00  2.40x (1.67-3.50) vs baseline file  "
+  EXPECT_EQ(row, "Fake ['fake.onnx']  [64, 48]  12.00 (file)     5.00  2.40x (0.08-68.66) vs baseline file  "
                  "verified 5/5    same (1/1 boxes, IoU 1.00)") << text;
   EXPECT_EQ(kComparisonText.find("(file)"), std::string::npos) << "a CPU measured in this run is not marked";
 }
@@ -356,9 +379,9 @@ TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
   EXPECT_EQ(number(1, "n"), 6);
   EXPECT_DOUBLE_EQ(number(1, "median_ms"), 12);
   EXPECT_DOUBLE_EQ(number(2, "median_ms"), 5);
-  EXPECT_EQ(cell(1, "median_ci95_ms"), "10.0000 14.0000");  // arrays: numbers formatted, space-separated
+  EXPECT_EQ(cell(1, "median_ci95_ms"), "1.3954 100.3264");  // arrays: numbers formatted, space-separated
   EXPECT_EQ(cell(2, "trial_medians_ms"), "4.0000 6.0000");
-  EXPECT_EQ(cell(2, "speedup_ci95"), "2.3333 2.5000");
+  EXPECT_EQ(cell(2, "speedup_ci95"), "1.5581 3.7438");
   EXPECT_EQ(cell(1, "stable"), "") << "not assessed: null, not a verdict";
   EXPECT_EQ(cell(1, "cv"), "0.1826");
   EXPECT_EQ(cell(1, "p90_ms"), "") << "p90 needs 10 samples";
@@ -406,14 +429,15 @@ TEST(ReportGolden, JsonRowsHoldEveryColumnValue) {
   const json& cpu = j.at("rows").at(0);
   const json& cuda = j.at("rows").at(1);
   EXPECT_EQ(cpu.at("median_ms"), 12.0);
-  EXPECT_EQ(cpu.at("median_ci95_ms"), json::parse("[10.0, 14.0]"));
+  EXPECT_NEAR(cpu.at("median_ci95_ms").at(0).get<double>(), two_value_t(10, 14).low, 1e-9);
+  EXPECT_NEAR(cpu.at("median_ci95_ms").at(1).get<double>(), two_value_t(10, 14).high, 1e-9);
   EXPECT_EQ(cpu.at("trial_medians_ms"), json::parse("[10.0, 14.0]"));
   EXPECT_EQ(cpu.at("trials"), 2);
   EXPECT_TRUE(cpu.at("speedup_vs_cpu").is_null());
   EXPECT_EQ(cuda.at("median_ms"), 5.0);
   EXPECT_DOUBLE_EQ(cuda.at("speedup_vs_cpu").get<double>(), 2.4);
-  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(0).get<double>(), 14.0 / 6.0);
-  EXPECT_DOUBLE_EQ(cuda.at("speedup_ci95").at(1).get<double>(), 2.5);
+  EXPECT_NEAR(cuda.at("speedup_ci95").at(0).get<double>(), two_value_t(2.5, 14.0 / 6.0).low, 1e-9);
+  EXPECT_NEAR(cuda.at("speedup_ci95").at(1).get<double>(), two_value_t(2.5, 14.0 / 6.0).high, 1e-9);
   EXPECT_TRUE(cpu.at("stable").is_null());
   EXPECT_EQ(cuda.at("placement"), "verified");
   EXPECT_EQ(cuda.at("answer_vs_cpu"), "same");
@@ -566,14 +590,14 @@ Command: `zoo-bench --all`
 
 | model | size | CPU ms | CUDA ms | CUDA speed-up (95% CI) | CUDA placement | CUDA answer |
 |---|---|---:|---:|---:|---|---|
-| Fake ['fake.onnx'] | [64, 48] | 12.00 | 5.00 | 2.40x (2.33-2.50) | verified 5/5 | same (1/1 boxes, IoU 1.00) |
+| Fake ['fake.onnx'] | [64, 48] | 12.00 | 5.00 | 2.40x (1.56-3.74) | verified 5/5 | same (1/1 boxes, IoU 1.00) |
 
 ## All rows
 
 | config | model | files | precision | target | source | size | net input | trials | n | median | 95% CI | trial medians | stable | zoo mean | min | mean | stddev | cv | p90 | p99 | pre | infer | post | load | first call | init | placement | placement detail | speed-up vs CPU | speed-up 95% CI | answer vs CPU | max \|diff\| vs CPU | FP16 vs FP32 max \|diff\| | result | status | message |
 |---|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 10.00-14.00 | 10.00 14.00 | - | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 4.00-6.00 | 4.00 6.00 | - | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (2.33-2.50) | 2.33-2.50 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 1.40-100.33 | 10.00 14.00 | - | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 0.37-64.39 | 4.00 6.00 | - | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (1.56-3.74) | 1.56-3.74 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
 
 ## Not measured
 

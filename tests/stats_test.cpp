@@ -123,6 +123,27 @@ TEST(Trials, PairedIntervalCancelsDriftThatHitBothSidesAlike) {
   EXPECT_NEAR(independent->high, 6.0, 0.02);
 }
 
+TEST(Trials, ReportedSpeedUpIntervalIsPairedOnlyForInterleavedTrials) {
+  // speedup_interval is what the rows carry: the envelope of a bootstrap and a t interval. Paired, the
+  // per-trial ratios are all exactly 2 (t half-width 0), so the bootstrap's 1.997-2.003 is the envelope.
+  const Trials cpu = {tight(10), tight(20), tight(30)};
+  const Trials gpu = {tight(5), tight(10), tight(15)};
+  const auto paired = speedup_interval(cpu, gpu, true, 42);
+  ASSERT_TRUE(paired);
+  EXPECT_GT(paired->low, 1.99);
+  EXPECT_LT(paired->high, 2.01);
+  const auto t_part = paired_ratio_t_ci95(cpu, gpu);
+  ASSERT_TRUE(t_part);
+  EXPECT_NEAR(t_part->low, 2.0, 1e-9);
+  EXPECT_NEAR(t_part->high, 2.0, 1e-9);
+  // Unpaired (a baseline file), the drift is between-trial spread on both sides: Welch's t on the logs
+  // (standard error sqrt(2/3 var(ln 10, ln 20, ln 30)) = 0.454, t(4) = 2.776) gives 2 exp(-+1.26) = 0.57-7.05.
+  const auto unpaired = speedup_interval(cpu, gpu, false, 42);
+  ASSERT_TRUE(unpaired);
+  EXPECT_LT(unpaired->low, 0.6);
+  EXPECT_GT(unpaired->high, 7.0);
+}
+
 TEST(Trials, PairedIntervalOfConstantTrialsByHand) {
   // Samples constant within trials, so each replicate is fixed by the trial indices drawn (once, for both
   // sides): (1, 1) 10/4 = 2.5, (2, 2) 14/6 = 2.33, (1, 2) and (2, 1) 12/5 = 2.4, with probabilities 1/4,

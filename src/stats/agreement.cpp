@@ -419,7 +419,8 @@ Agreement compare_answers(const std::vector<ModelResult>& reference, const std::
   if (reference.size() != candidate.size()) {
     // Different inputs (another data set, or a run cut short): comparing item by item would pair
     // answers to different images.
-    out.summary = fmt::format("not compared: {} answers vs {} for the CPU", candidate.size(), reference.size());
+    out.summary = fmt::format("not compared: answers for {} inputs here, {} for the CPU", candidate.size(),
+                              reference.size());
     return out;
   }
   const std::size_t n = reference.size();

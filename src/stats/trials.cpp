@@ -193,7 +193,8 @@ std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials
   const double dof = se == 0 ? 1.0
                              : (va + vb) * (va + vb) /
                                    (va * va / static_cast<double>(a.size() - 1) + vb * vb / static_cast<double>(b.size() - 1));
-  return exp_interval(mean(a) - mean(b), t975(static_cast<int>(std::floor(dof))) * se);
+  // The epsilon keeps a whole-number dof (equal spreads) from dropping by one through rounding noise.
+  return exp_interval(mean(a) - mean(b), t975(static_cast<int>(std::floor(dof + 1e-9))) * se);
 }
 
 std::optional<Interval> median_interval(const Trials& trials, std::uint64_t seed) {

@@ -41,8 +41,9 @@ struct Agreement {
   std::optional<double> max_abs_diff;                       // raw outputs, when both sides have them
 };
 
-// Compares answers given in the same order (one per input item or per frame). Items beyond the
-// shorter list are ignored; an empty side gives compared = false.
+// Compares answers given in the same order (one per input item or per frame). Lists of different
+// lengths (different inputs) and answers with nothing both sides can be compared on give
+// compared = false with a "not compared: ..." summary; so does an empty side.
 Agreement compare_answers(const std::vector<ModelResult>& reference, const std::vector<ModelResult>& candidate,
                           const AnswerTolerance& tolerance);
 
