@@ -11,6 +11,7 @@
 #include "zoobench/report/columns.hpp"
 #include "zoobench/report/report.hpp"
 #include "zoobench/stats/aggregate.hpp"
+#include "zoobench/stats/trials.hpp"
 
 namespace zoobench {
 namespace {
@@ -544,6 +545,48 @@ TEST(ExitCode, AllOkIsZeroMissingIsThree) {
   EXPECT_EQ(exit_code_for(agg({rec(0, 1, 1, {1}), not_run(0, Status::Missing, "absent")}), false), kExitIncomplete);
   EXPECT_EQ(exit_code_for(agg({not_run(0, Status::Unsupported, "old"), not_run(0, Status::Failed, "bad", "B2")}), true),
             kExitFailed);
+}
+
+// The users' own command runs no FP32 CUDA row: the FP16 proof then measures against the CPU's
+// outputs (FP32 kernels differ from the CPU by summation order only), and the verdict and the raw
+// differences are kept on the record, so that a results file read back gives the same verdict.
+TEST(Aggregate, Fp16ProofAgainstTheCpuWhenNoFp32RowRanAndItSurvivesAFile) {
+  RunRecord cpu = rec(0, 1, 1, {20, 20, 20});
+  cpu.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, 3)};
+  RunRecord same = rec(2, 1, 1, {4, 4, 4});
+  same.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, 3)};  // bit-identical to the CPU: no FP16 arithmetic
+  const ResultSet set = agg({cpu, same});
+  const BenchmarkRow& fp16 = row_on(set, 2);
+  EXPECT_EQ(fp16.placement.state, Placement::Unverified);
+  EXPECT_NE(fp16.placement.reason.find("differ from the CPU outputs by 0"), std::string::npos) << fp16.placement.reason;
+  EXPECT_FALSE(fp16.speedup);
+  // What a results file keeps: the checks, not the raw outputs.
+  std::vector<RunRecord> stored = set.records;
+  for (auto& r : stored) r.raw_outputs.clear();
+  const ResultSet again = agg(stored);
+  EXPECT_EQ(row_on(again, 2).placement.state, Placement::Unverified) << "read back, the verdict must not fail open";
+  ASSERT_TRUE(row_on(again, 2).agreement);
+  EXPECT_EQ(row_on(again, 2).agreement->max_abs_diff, std::optional<double>(0.0));
+}
+
+TEST(Trials, StudentQuantileBeyondTheTableStaysAboveTheNormal) {
+  EXPECT_DOUBLE_EQ(stats::t975(2), 4.303);
+  EXPECT_NEAR(stats::t975(31), 2.040, 0.001);
+  EXPECT_NEAR(stats::t975(60), 2.000, 0.001);
+  EXPECT_GT(stats::t975(99), 1.96);
+}
+
+// Agreeing on nothing (no faces, no hands on either side) is no evidence that the answers are the same.
+TEST(RequireSameAnswers, NothingFoundOnEitherSideIsNotProof) {
+  RunRecord cpu = rec(0, 1, 1, {20, 20, 20});
+  RunRecord gpu = rec(1, 1, 1, {5, 5, 5});
+  cpu.answers = {ModelResult{}};
+  gpu.answers = {ModelResult{}};
+  const ResultSet set = agg({cpu, gpu});
+  ASSERT_TRUE(row_on(set, 1).agreement);
+  EXPECT_TRUE(row_on(set, 1).agreement->vacuous);
+  EXPECT_EQ(answer_differences(set),
+            (std::vector<std::string>{"Fake ['fake.onnx'] [64, 48] on CUDA: not proven: nothing found on either side"}));
 }
 
 }  // namespace

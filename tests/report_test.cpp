@@ -249,12 +249,12 @@ TEST(ReportGolden, ConsoleReporterPrintsTheTablesInOrderOnlyWhenComplete) {
   EXPECT_EQ(out.str(), "") << "snapshots while running print nothing on the console";
   reporter->results(set, true);
   const std::string expected =
-      "\nResults (median of trial medians in ms; 95% CI by bootstrap over trials and samples; stages: pre / infer / "
-      "post):\n" + kRowsText + "\nNot measured:\n" + kProblemText +
+      "\nResults (median of trial medians in ms; 95% interval: bootstrap over trials and samples, widened to a "
+      "Student-t interval over the trial medians; stages: pre / infer / post):\n" + kRowsText + "\nNot measured:\n" + kProblemText +
       "Note: Fake ['fake.onnx']: stand-in: stages timed apart\n\n" + kCounts + "\n" +
       // The GPU-vs-CPU table comes last, after the notes and the counts line.
       "\nGPU vs CPU (median of trial medians in ms; speed-up = CPU median / this median with a 95% interval over "
-      "the interleaved trials, only where the placement is verified):\n" + kComparisonText;
+      "the trials, paired where they were interleaved; only where the placement is verified):\n" + kComparisonText;
   EXPECT_EQ(out.str(), expected);
 }
 
@@ -571,6 +571,32 @@ TEST(ReportJson, ReadResultsFileRefusesAnotherSchemaNamingTheFile) {
     EXPECT_NE(std::string(e.what()).find("broken.json: not a zoo-bench results file"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("samples_ms"), std::string::npos) << e.what();
   }
+}
+
+// An edited file must not turn into numbers: a negative sample, a trial twice, a malformed value.
+TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) {
+  const fs::path dir = test::scratch_dir();
+  auto refused = [&](json j, const std::string& name, const std::string& why) {
+    const fs::path file = dir / name;
+    std::ofstream(file) << j.dump();
+    try {
+      read_results_file(file);
+      ADD_FAILURE() << name << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  json negative = results_json(golden_set(), true);
+  negative["records"][0]["samples_ms"]["total"][0] = -3.0;
+  refused(negative, "negative.json", "sample -3 ms is not a time");
+  json twice = results_json(golden_set(), true);
+  twice["records"].push_back(twice["records"][0]);
+  refused(twice, "twice.json", "appears twice");
+  json cc = results_json(golden_set(), true);
+  cc["environment"]["gpus"] = json::array({{{"index", 0}, {"name", "X"}, {"compute_capability", "a.b"},
+                                           {"total_memory", 1}, {"opencv_compatible", true}}});
+  refused(cc, "cc.json", "stoi");
 }
 
 // ---- Markdown ----

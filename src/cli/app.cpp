@@ -89,6 +89,12 @@ std::vector<RunRecord> load_baseline(const std::string& file, const Environment&
                                   "from the same machine; measure the CPU here (drop --baseline)",
                                   file, there.host, there.cpu, here.host, here.cpu));
   }
+  // Host names and CPU strings repeat across cloud machines: the GPUs and the OpenCV build must match too.
+  if (gpus_text(there) != gpus_text(here) || there.opencv_cuda != here.opencv_cuda) {
+    throw ConfigError(fmt::format("{}: measured with {} and an OpenCV {}, this machine has {} and an OpenCV {}: not "
+                                  "the same machine; measure the CPU here (drop --baseline)",
+                                  file, gpus_text(there), there.opencv_cuda, gpus_text(here), here.opencv_cuda));
+  }
   if (there.opencv_version != here.opencv_version || there.opencv_threads != here.opencv_threads) {
     throw ConfigError(fmt::format("{}: measured with OpenCV {} on {} threads, this is OpenCV {} on {} threads: the "
                                   "CPU numbers would not compare; measure the CPU here (drop --baseline)",
@@ -163,6 +169,7 @@ std::vector<std::string> answer_differences(const ResultSet& set) {
     if (r.answer_differs()) lines.push_back(fmt::format("{}: {}", what, r.agreement->summary));
     else if (!r.agreement) lines.push_back(fmt::format("{}: not compared: no measured CPU row", what));
     else if (!r.agreement->compared) lines.push_back(fmt::format("{}: {}", what, answer_text(r)));
+    else if (r.agreement->vacuous) lines.push_back(fmt::format("{}: not proven: nothing found on either side", what));
     else ++compared;
   }
   // Fail closed, as --require-cuda does: nothing compared proves nothing.
@@ -223,13 +230,18 @@ int run_report_command(const ReportOptions& options, std::ostream& out) {
     throw ConfigError(e.what());
   }
   ResultSet set = aggregate(stored.environment, std::move(stored.records), {}, "", tolerance_for_model);
-  set.notes.push_back(fmt::format("recomputed from {} ({}); the FP16-vs-FP32 raw-output check needs the live run "
-                                  "and is not redone here", options.results_file,
-                                  stored.complete ? "a complete run" : "a run cut short"));
+  set.notes.push_back(fmt::format("recomputed from the samples in {} ({}); raw-output differences are the ones the "
+                                  "run recorded", options.results_file,
+                                  stored.complete ? "a complete run" : "a run cut short: only what it measured"));
+  if (!stored.baseline_file.empty()) {
+    set.notes.push_back(fmt::format("that run compared with the CPU rows of {}; they are not in this file, so its "
+                                    "GPU rows have no speed-up here", stored.baseline_file));
+  }
   std::vector<std::unique_ptr<Reporter>> reporters =
       make_reporters(options.json_file, options.csv_file, options.markdown_file, out, {});
   for (auto& reporter : reporters) reporter->begin(set.environment);
-  for (auto& reporter : reporters) reporter->results(set, stored.complete);
+  // The console shows what is there even for a cut run; the files keep the stored completeness.
+  for (auto& reporter : reporters) reporter->results(set, stored.complete || reporter == reporters.back());
   return exit_code_for(set, false);
 }
 

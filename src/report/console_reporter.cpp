@@ -48,8 +48,8 @@ class ConsoleReporter final : public Reporter {
     if (!complete) return;
     const Table rows = rows_table(set, true);
     if (!rows.empty()) {
-      fmt::print(m_out, "\nResults (median of trial medians in ms; 95% CI by bootstrap over trials and samples; "
-                        "stages: pre / infer / post):\n{}", rows.to_text());
+      fmt::print(m_out, "\nResults (median of trial medians in ms; 95% interval: bootstrap over trials and samples, "
+                        "widened to a Student-t interval over the trial medians; stages: pre / infer / post):\n{}", rows.to_text());
     }
     const Table problems = problem_table(set);
     if (!problems.empty()) fmt::print(m_out, "\nNot measured:\n{}", problems.to_text());
@@ -59,7 +59,8 @@ class ConsoleReporter final : public Reporter {
     const Table comparison = comparison_table(set);
     if (!comparison.empty()) {
       fmt::print(m_out, "\nGPU vs CPU (median of trial medians in ms; speed-up = CPU median / this median with a "
-                        "95% interval over the interleaved trials, only where the placement is verified):\n{}",
+                        "95% interval over the trials, paired where they were interleaved; only where the placement is "
+                        "verified):\n{}",
                  comparison.to_text());
     }
     m_out.flush();

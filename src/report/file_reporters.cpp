@@ -31,7 +31,12 @@ class FileReporter : public Reporter {
     }
     std::error_code ec;
     fs::remove(tmp, ec);
-    if (fs::is_directory(m_file)) throw ConfigError(fmt::format("{}: is a folder; give a file name", m_file.string()));
+    // The file is replaced by a rename: that must never replace a folder, a device or a link's target.
+    const fs::file_status status = fs::symlink_status(m_file, ec);
+    if (fs::exists(status) && !fs::is_regular_file(status)) {
+      throw ConfigError(fmt::format("{}: exists and is not a regular file (a folder, device or link); give another "
+                                    "file name", m_file.string()));
+    }
   }
   void record(const RunRecord&) override {}
   void results(const ResultSet& set, bool complete) override { write(render(set, complete)); }
@@ -47,7 +52,12 @@ class FileReporter : public Reporter {
       if (!out) throw Error(fmt::format("{}: cannot write results file (check the folder exists and is writable)", m_file.string()));
       out << text;
       out.flush();
-      if (!out) throw Error(fmt::format("{}: writing the results failed (disk full?)", m_file.string()));
+      if (!out) {
+        out.close();
+        std::error_code ignored;
+        fs::remove(tmp, ignored);  // the previous complete file stays as it was
+        throw Error(fmt::format("{}: writing the results failed (disk full?)", m_file.string()));
+      }
     }
     std::error_code ec;
     fs::rename(tmp, m_file, ec);

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <cmath>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "zoobench/error.hpp"
 #include "zoobench/report/columns.hpp"
@@ -36,6 +39,20 @@ json device_json(const DeviceEvidence& d) {
           {"fp16_demoted", d.fp16_demoted},   {"reason", d.reason},           {"log", d.log_lines}};
 }
 
+json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::optional<double> optional_from(const json& j, const char* key) {
+  if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+  return j.at(key).get<double>();
+}
+
+json checks_json(const RunRecord::CrossChecks& c) {
+  return {{"max_abs_diff_vs_cpu", optional_json(c.max_abs_diff_vs_cpu)},
+          {"fp16_max_abs_diff", optional_json(c.fp16_max_abs_diff)},
+          {"fp16_reference", c.fp16_reference},
+          {"fp16_reference_scale", c.fp16_reference_scale}};
+}
+
 json record_json(const RunRecord& r) {
   json answers = json::array();
   for (const auto& a : r.answers) answers.push_back(answer_json(a));
@@ -61,6 +78,7 @@ json record_json(const RunRecord& r) {
           {"note", r.note},
           {"device", device_json(r.device)},
           {"opencv_messages", r.opencv_messages},
+          {"checks", checks_json(r.checks)},
           {"answers", answers},
           {"samples_ms", {{"total", r.samples.total}, {"preprocess", r.samples.preprocess},
                           {"infer", r.samples.infer}, {"postprocess", r.samples.postprocess}}}};
@@ -109,6 +127,15 @@ RunRecord record_from_json(const json& j) {
   r.device.fp16_demoted = d.at("fp16_demoted").get<bool>();
   r.device.reason = d.at("reason").get<std::string>();
   for (const auto& a : j.at("answers")) r.answers.push_back(answer_from_json(a));
+  r.note = j.at("note").get<std::string>();
+  r.opencv_messages = j.at("opencv_messages").get<std::vector<std::string>>();
+  if (j.contains("checks")) {
+    const json& c = j.at("checks");
+    r.checks.max_abs_diff_vs_cpu = optional_from(c, "max_abs_diff_vs_cpu");
+    r.checks.fp16_max_abs_diff = optional_from(c, "fp16_max_abs_diff");
+    r.checks.fp16_reference = c.value("fp16_reference", "");
+    r.checks.fp16_reference_scale = c.value("fp16_reference_scale", 0.0);
+  }
   const json& s = j.at("samples_ms");
   r.samples = {s.at("preprocess").get<std::vector<double>>(), s.at("infer").get<std::vector<double>>(),
                s.at("postprocess").get<std::vector<double>>(), s.at("total").get<std::vector<double>>()};
@@ -141,6 +168,28 @@ Environment environment_from_json(const json& j) {
     e.gpus.push_back(d);
   }
   return e;
+}
+
+// What a results file must not hold, whoever edited it: a sample that is not a positive finite time
+// (it would print as a negative speed-up), or one benchmark trial twice (it would narrow the intervals).
+void check_records(const std::vector<RunRecord>& records) {
+  std::set<std::tuple<std::string, std::string, std::string, int, int, int, int>> seen;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const RunRecord& r = records[i];
+    for (const auto* stage : {&r.samples.total, &r.samples.preprocess, &r.samples.infer, &r.samples.postprocess}) {
+      for (double v : *stage) {
+        if (!std::isfinite(v) || v < 0) {
+          throw Error(fmt::format("records[{}]: sample {} ms is not a time; the file was edited or corrupted", i, v));
+        }
+      }
+    }
+    const auto key = std::make_tuple(r.config, r.file_list, r.precision, r.input_size.width, r.input_size.height,
+                                     r.backend_target.index, r.trial);
+    if (r.status == Status::Ok && !seen.insert(key).second) {
+      throw Error(fmt::format("records[{}]: trial {} of {} {} on {} appears twice", i, r.trial, r.model, r.file_list,
+                              r.backend_target.name));
+    }
+  }
 }
 
 }  // namespace
@@ -226,11 +275,13 @@ StoredResults read_results_file(const fs::path& file) {
     StoredResults stored;
     stored.complete = j.at("complete").get<bool>();
     stored.environment = environment_from_json(j.at("environment"));
+    stored.baseline_file = j.value("baseline_file", "");
     for (const auto& r : j.at("records")) stored.records.push_back(record_from_json(r));
+    check_records(stored.records);
     return stored;
   } catch (const json::exception& e) {
     throw Error(fmt::format("{}: not a zoo-bench results file: {}", file.string(), e.what()));
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // our Error, or std::stoi/out_of_range on a malformed value
     throw Error(fmt::format("{}: {}", file.string(), e.what()));
   }
 }

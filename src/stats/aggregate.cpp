@@ -118,6 +118,13 @@ const RunRecord* first_ok(const BenchmarkRow& row, const std::vector<RunRecord>&
   return nullptr;
 }
 
+RunRecord* first_ok_mutable(const BenchmarkRow& row, std::vector<RunRecord>& records) {
+  for (auto i : row.record_indices) {
+    if (records[i].status == Status::Ok) return &records[i];
+  }
+  return nullptr;
+}
+
 struct RowRef {
   const BenchmarkRow* row = nullptr;
   const std::vector<RunRecord>* records = nullptr;
@@ -137,17 +144,19 @@ RowRef cpu_row_for(const BenchmarkRow& row, const ResultSet& set, const std::vec
   return {};
 }
 
-void compare_with_cpu(BenchmarkRow& row, const RowRef& cpu, const std::vector<RunRecord>& records,
+void compare_with_cpu(BenchmarkRow& row, const RowRef& cpu, std::vector<RunRecord>& records,
                       const std::string& baseline_file, const AnswerTolerance& tolerance, bool intervals) {
   if (cpu.row == nullptr) {
     row.no_speedup_reason = "no CPU row";
     return;
   }
-  const RunRecord* mine = first_ok(row, records);
+  RunRecord* mine = first_ok_mutable(row, records);
   const RunRecord* theirs = first_ok(*cpu.row, *cpu.records);
   if (mine != nullptr && theirs != nullptr) {
     Agreement a = compare_answers(theirs->answers, mine->answers, tolerance);
     a.max_abs_diff = max_abs_diff(theirs->raw_outputs, mine->raw_outputs);
+    if (!a.max_abs_diff) a.max_abs_diff = mine->checks.max_abs_diff_vs_cpu;  // read back from a file
+    mine->checks.max_abs_diff_vs_cpu = a.max_abs_diff;
     row.agreement = a;
   }
   if (!row.ok()) return;
@@ -178,28 +187,46 @@ double largest_abs(const std::vector<cv::Mat>& outputs) {
   return largest;
 }
 
-// FP16 proof beyond the dump label: an output bit-identical to the FP32 CUDA output on the same input
-// means no FP16 arithmetic happened.
-void check_fp16(BenchmarkRow& row, const ResultSet& set) {
-  if (!row.backend_target.fp16) return;
+// The FP16 row's raw outputs against a reference: the FP32 CUDA row of this run, else the CPU row
+// (FP32 kernels differ from the CPU by summation order only, far below FP16 rounding). Computed from
+// raw outputs when they are there, else taken from the record (a results file read back).
+void measure_fp16_difference(RunRecord& fp16, const RunRecord* fp32, const RunRecord* cpu) {
+  const RunRecord* reference = fp32 != nullptr && !fp32->raw_outputs.empty() ? fp32 : cpu;
+  if (reference == nullptr || fp16.raw_outputs.empty() || reference->raw_outputs.empty()) return;
+  fp16.checks.fp16_max_abs_diff = max_abs_diff(reference->raw_outputs, fp16.raw_outputs);
+  fp16.checks.fp16_reference = reference == fp32 ? "CUDA" : "CPU";
+  fp16.checks.fp16_reference_scale = largest_abs(reference->raw_outputs);
+}
+
+const BenchmarkRow* row_on(const ResultSet& set, const BenchmarkRow& like, bool cuda, bool fp16) {
   for (const auto& r : set.rows) {
-    if (r.backend_target.cuda && !r.backend_target.fp16 && r.ok() && r.config == row.config && same_benchmark(r, row)) {
-      const RunRecord* fp32 = first_ok(r, set.records);
-      const RunRecord* fp16 = first_ok(row, set.records);
-      if (fp32 == nullptr || fp16 == nullptr) return;
-      row.fp16_vs_fp32_diff = max_abs_diff(fp32->raw_outputs, fp16->raw_outputs);
-      const double scale = largest_abs(fp32->raw_outputs);
-      // FP16 rounds to 11 significant bits: a difference below 2^-14 of the largest output (the doctor's
-      // floor) is no sign of FP16 arithmetic, whatever the label says.
-      if (row.fp16_vs_fp32_diff && scale > 0 && *row.fp16_vs_fp32_diff < kFp16RoundingFloor * scale &&
-          row.placement.verified()) {
-        row.placement.state = Placement::Unverified;
-        row.placement.reason = fmt::format("FP16 not proven: the outputs differ from the FP32 CUDA outputs by {:.3g}, "
-                                           "less than FP16 rounding ({:.3g})", *row.fp16_vs_fp32_diff,
-                                           kFp16RoundingFloor * scale);
-      }
-      return;
+    if (r.backend_target.cuda == cuda && r.backend_target.fp16 == fp16 && !r.from_baseline_file && r.ok() &&
+        r.config == like.config && same_benchmark(r, like)) {
+      return &r;
     }
+  }
+  return nullptr;
+}
+
+// FP16 proof beyond the dump label: an output within FP16 rounding of an FP32 output on the same input
+// means no FP16 arithmetic happened, whatever the label says.
+void check_fp16(BenchmarkRow& row, ResultSet& set) {
+  if (!row.backend_target.fp16) return;
+  RunRecord* fp16 = first_ok_mutable(row, set.records);
+  if (fp16 == nullptr) return;
+  const BenchmarkRow* fp32_row = row_on(set, row, true, false);
+  const BenchmarkRow* cpu_row = row_on(set, row, false, false);
+  measure_fp16_difference(*fp16, fp32_row ? first_ok(*fp32_row, set.records) : nullptr,
+                          cpu_row ? first_ok(*cpu_row, set.records) : nullptr);
+  const auto& c = fp16->checks;
+  if (!c.fp16_max_abs_diff) return;  // no reference in this run: the dump label and the device decide
+  row.fp16_vs_fp32_diff = c.fp16_max_abs_diff;
+  const double floor = kFp16RoundingFloor * c.fp16_reference_scale;
+  if (c.fp16_reference_scale > 0 && *c.fp16_max_abs_diff < floor && row.placement.verified()) {
+    row.placement.state = Placement::Unverified;
+    row.placement.reason = fmt::format("FP16 not proven: the outputs differ from the {} outputs by {:.3g}, less "
+                                       "than FP16 rounding ({:.3g})", c.fp16_reference == "CUDA" ? "FP32 CUDA" : "CPU",
+                                       *c.fp16_max_abs_diff, floor);
   }
 }
 

@@ -462,7 +462,8 @@ Agreement compare_answers(const std::vector<ModelResult>& reference, const std::
     out.summary = "not compared: the answers hold nothing both sides can be compared on";
     return out;
   }
-  out.summary = pieces.empty() ? "nothing found on either side" : join(pieces, "; ");
+  out.vacuous = pieces.empty();
+  out.summary = out.vacuous ? "nothing found on either side" : join(pieces, "; ");
   return out;
 }
 

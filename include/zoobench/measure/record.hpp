@@ -2,6 +2,7 @@
 // One result record: one plan item's measurement at one input size (what ran, where, its per-stage
 // samples, its answers and how it ended). Aggregates (stats/aggregate.hpp) are computed from records
 // once; reporters only format.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,14 @@ struct RunRecord {
   std::string result;                // the family's summary of its last result
   std::string note;                  // e.g. stages hidden inside a high-level OpenCV API
   DeviceEvidence device;             // on checked targets: where the layers really ran
+  // Raw-output comparisons with other rows, made by the aggregates from raw_outputs and kept here so
+  // that a results file (which has no raw outputs) gives the same verdicts when it is read back.
+  struct CrossChecks {
+    std::optional<double> max_abs_diff_vs_cpu;
+    std::optional<double> fp16_max_abs_diff;  // CUDA_FP16 rows: vs the FP32 CUDA row, else vs the CPU row
+    std::string fp16_reference;               // "CUDA" or "CPU": what fp16_max_abs_diff was measured against
+    double fp16_reference_scale = 0;          // the largest |value| of that reference's outputs
+  } checks;
   std::vector<std::string> opencv_messages;  // OpenCV's [ERROR]/[ WARN] lines while it ran
 };
 

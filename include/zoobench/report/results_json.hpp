@@ -22,6 +22,7 @@ ModelResult answer_from_json(const nlohmann::json& j);  // masks are stored as c
 
 struct StoredResults {
   bool complete = false;           // false: the run was cut short (a snapshot written while it ran)
+  std::string baseline_file;       // the --baseline FILE that run compared with, if any
   Environment environment;
   std::vector<RunRecord> records;  // samples, answers, placement state, identity; no raw outputs
 };

@@ -29,6 +29,7 @@ struct AnswerTolerance {
 struct Agreement {
   bool compared = false;  // false when either side has no answers (nothing to compare)
   bool differs = false;   // beyond the tolerance: "ANSWER DIFFERS"
+  bool vacuous = false;   // compared, but neither side found anything: agreement on nothing proves little
   std::string summary;    // e.g. "3/3 boxes matched, mean IoU 0.98", "top-1 same", "'theshap' vs 'theshp' (0.14)"
   // The metrics that apply to the answers compared; the others stay empty.
   std::optional<double> recall, precision, mean_iou;       // detections (and text boxes)

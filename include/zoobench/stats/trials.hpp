@@ -52,7 +52,8 @@ std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials
 std::optional<Interval> median_interval(const Trials& trials, std::uint64_t seed);
 std::optional<Interval> speedup_interval(const Trials& cpu, const Trials& accelerator, bool paired, std::uint64_t seed);
 
-// Student's t quantile for a two-sided 95% interval with `dof` degrees of freedom (>= 1).
+// Student's t quantile for a two-sided 95% interval with `dof` degrees of freedom (>= 1): a table to
+// 30, a second-order Cornish-Fisher expansion beyond.
 double t975(int dof);
 
 // The smallest spread of trial medians (max - min, relative to their median) that counts as unstable.
