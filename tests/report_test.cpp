@@ -331,8 +331,9 @@ TEST(ReportGolden, CsvHasTheColumnIdsAndANumberPerNumericCell) {
   // The row columns, then the machine facts, repeated on every row so that each stands on its own.
   const std::vector<std::pair<std::string, std::string>> machine = {
       {"host", "testhost"},  {"cpu", "Test CPU"},   {"opencv_version", "4.6.0"},
-      {"opencv_threads", "2"}, {"gpus", "no CUDA device"}, {"driver_version", ""},
-      {"cuda_version", ""},  {"cudnn_version", ""}, {"started_at", "2024-01-01T00:00:00Z"}};
+      {"opencv_threads", "2"}, {"gpus", "no CUDA device"}, {"driver_version", ""}, {"nvidia_driver", ""},
+      {"cuda_version", ""},  {"cuda_runtime", ""}, {"cudnn_version", ""}, {"cudnn_loaded", ""},
+      {"started_at", "2024-01-01T00:00:00Z"}};
   std::vector<std::string> header = column_ids();
   for (const auto& m : machine) header.push_back(m.first);
   EXPECT_EQ(rows[0], header);

@@ -3,6 +3,10 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <initializer_list>
+
+#include <fstream>
+
 #include <algorithm>
 #include <regex>
 #include <sstream>
@@ -119,6 +123,60 @@ std::optional<std::string> cuda_driver_version() {
   dlclose(lib);
   if (!ok) return std::nullopt;
   return fmt::format("{}.{}", version / 1000, (version % 1000) / 10);
+}
+
+namespace {
+
+// Calls `int symbol(int*)` in the first of `libraries` that loads and has it; nullopt otherwise.
+std::optional<int> int_from_library(std::initializer_list<const char*> libraries, const char* symbol) {
+  for (const char* name : libraries) {
+    void* lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) continue;
+    using Get = int (*)(int*);
+    auto* get = reinterpret_cast<Get>(dlsym(lib, symbol));
+    int value = 0;
+    const bool ok = get != nullptr && get(&value) == 0;
+    dlclose(lib);
+    if (ok) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> cuda_runtime_version() {
+  const auto v = int_from_library({"libcudart.so.13", "libcudart.so.12", "libcudart.so"}, "cudaRuntimeGetVersion");
+  if (!v) return std::nullopt;
+  return fmt::format("{}.{}", *v / 1000, (*v % 1000) / 10);
+}
+
+std::optional<std::string> loaded_cudnn_version() {
+  for (const char* name : {"libcudnn.so.9", "libcudnn.so.8", "libcudnn.so"}) {
+    void* lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) continue;
+    using Get = std::size_t (*)();
+    auto* get = reinterpret_cast<Get>(dlsym(lib, "cudnnGetVersion"));
+    const std::size_t v = get != nullptr ? get() : 0;
+    dlclose(lib);
+    if (v == 0) continue;
+    // cuDNN 9 encodes major * 10000 + minor * 100 + patch; cuDNN 8 major * 1000 + minor * 100 + patch.
+    if (v >= 90000) return fmt::format("{}.{}.{}", v / 10000, (v % 10000) / 100, v % 100);
+    return fmt::format("{}.{}.{}", v / 1000, (v % 1000) / 100, v % 100);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> nvidia_driver_version() {
+  // "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  ..." on Linux with the NVIDIA driver.
+  std::ifstream in("/proc/driver/nvidia/version");
+  std::string line;
+  if (!std::getline(in, line)) return std::nullopt;
+  const std::regex version_re(R"((\d+\.\d+(\.\d+)?))");
+  std::smatch m;
+  const auto module = line.find("Kernel Module");
+  const std::string tail = module == std::string::npos ? line : line.substr(module);
+  if (!std::regex_search(tail, m, version_re)) return std::nullopt;
+  return m[1].str();
 }
 
 ArchVerdict arch_verdict(const GpuArch& device, const std::vector<GpuArch>& bin, const std::vector<GpuArch>& ptx) {

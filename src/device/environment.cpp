@@ -18,6 +18,9 @@ Environment collect_environment(const std::string& command_line) {
   if (facts.cudnn) env.cudnn_version = facts.cudnn_version;
   env.cuda_features = facts.cuda_features;
   env.driver_version = cuda_driver_version().value_or("");
+  env.nvidia_driver = nvidia_driver_version().value_or("");
+  env.cuda_runtime = cuda_runtime_version().value_or("");
+  env.cudnn_loaded = loaded_cudnn_version().value_or("");
   env.opencv_threads = cv::getNumThreads();
   env.command_line = command_line;
   env.started_at = utc_timestamp();

@@ -114,7 +114,8 @@ class CsvReporter final : public FileReporter {
     const std::vector<std::pair<std::string, std::string>> machine = {
         {"host", e.host}, {"cpu", e.cpu}, {"opencv_version", e.opencv_version},
         {"opencv_threads", std::to_string(e.opencv_threads)}, {"gpus", gpus_text(e)},
-        {"driver_version", e.driver_version}, {"cuda_version", e.cuda_version}, {"cudnn_version", e.cudnn_version},
+        {"driver_version", e.driver_version}, {"nvidia_driver", e.nvidia_driver}, {"cuda_version", e.cuda_version},
+        {"cuda_runtime", e.cuda_runtime}, {"cudnn_version", e.cudnn_version}, {"cudnn_loaded", e.cudnn_loaded},
         {"started_at", e.started_at}};
     std::string out;
     for (const auto& c : row_columns()) out += (out.empty() ? "" : ",") + c.id;

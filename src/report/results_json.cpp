@@ -28,6 +28,8 @@ json environment_json(const Environment& e) {
           {"opencv_cuda", e.opencv_cuda},             {"cuda_version", e.cuda_version},
           {"cudnn_version", e.cudnn_version},         {"cuda_features", e.cuda_features},
           {"driver_version", e.driver_version},       {"opencv_threads", e.opencv_threads},
+          {"nvidia_driver", e.nvidia_driver},         {"cuda_runtime", e.cuda_runtime},
+          {"cudnn_loaded", e.cudnn_loaded},
           {"command_line", e.command_line},           {"started_at", e.started_at},
           {"host", e.host},                           {"cpu", e.cpu},
           {"gpus", gpus}};
@@ -156,6 +158,9 @@ Environment environment_from_json(const json& j) {
   e.host = j.at("host").get<std::string>();
   e.cpu = j.at("cpu").get<std::string>();
   e.cuda_features = j.value("cuda_features", "");
+  e.nvidia_driver = j.value("nvidia_driver", "");
+  e.cuda_runtime = j.value("cuda_runtime", "");
+  e.cudnn_loaded = j.value("cudnn_loaded", "");
   for (const auto& g : j.at("gpus")) {
     CudaDevice d;
     d.index = g.at("index").get<int>();

@@ -126,7 +126,11 @@ std::string environment_line(const Environment& env) {
   if (!env.cuda_version.empty()) line += fmt::format(", CUDA {}", env.cuda_version);
   if (!env.cudnn_version.empty()) line += fmt::format(", cuDNN {}", env.cudnn_version);
   line += fmt::format(") | {} | {} OpenCV threads", env.cpu, env.opencv_threads);
-  if (!env.gpus.empty()) line += fmt::format(" | {} | CUDA driver API {}", gpus_text(env), env.driver_version);
+  if (!env.gpus.empty()) {
+    line += fmt::format(" | {} | NVIDIA driver {} (CUDA driver API {}, runtime {}, cuDNN loaded {})", gpus_text(env),
+                        env.nvidia_driver.empty() ? "?" : env.nvidia_driver, env.driver_version,
+                        env.cuda_runtime.empty() ? "?" : env.cuda_runtime, env.cudnn_loaded.empty() ? "?" : env.cudnn_loaded);
+  }
   return line;
 }
 

@@ -58,6 +58,14 @@ std::vector<CudaDevice> cuda_devices();
 // The CUDA driver's version ("13.0"), through libcuda at run time; nullopt when there is no driver.
 std::optional<std::string> cuda_driver_version();
 
+// The CUDA runtime and cuDNN libraries this process would load ("13.0", "9.14.0"), asked of the libraries
+// at run time (they may differ from the versions OpenCV was built with); nullopt when absent.
+std::optional<std::string> cuda_runtime_version();
+std::optional<std::string> loaded_cudnn_version();
+
+// The NVIDIA kernel driver ("580.159.04"), from /proc/driver/nvidia/version; nullopt elsewhere.
+std::optional<std::string> nvidia_driver_version();
+
 struct ArchVerdict {
   bool runnable = false;
   std::string reason;  // e.g. "sm_90 binary present", "PTX 8.0 can be JIT-compiled for 9.0"

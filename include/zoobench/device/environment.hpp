@@ -15,7 +15,10 @@ struct Environment {
   std::string cuda_version;         // the CUDA toolkit OpenCV was built with, "" without CUDA
   std::string cudnn_version;        // cuDNN OpenCV was built with, "" without
   std::string cuda_features;        // e.g. "CUFFT CUBLAS FAST_MATH" (fast math changes numerics)
-  std::string driver_version;       // the CUDA driver's, "" without a driver
+  std::string driver_version;       // the CUDA driver API version ("13.0"), "" without a driver
+  std::string nvidia_driver;        // the NVIDIA kernel driver ("580.159.04"), "" elsewhere
+  std::string cuda_runtime;         // the CUDA runtime library loadable here, "" without one
+  std::string cudnn_loaded;         // the cuDNN library loadable here, "" without one
   int opencv_threads = 0;           // cv::getNumThreads()
   std::string command_line;
   std::string started_at;           // ISO 8601, UTC
