@@ -112,19 +112,6 @@ std::vector<CudaDevice> cuda_devices() {
   return devices;
 }
 
-std::optional<std::string> cuda_driver_version() {
-  // Asked of the driver library itself so that zoo-bench needs no CUDA toolkit to build.
-  void* lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (lib == nullptr) return std::nullopt;
-  using GetVersion = int (*)(int*);
-  auto* get_version = reinterpret_cast<GetVersion>(dlsym(lib, "cuDriverGetVersion"));
-  int version = 0;
-  const bool ok = get_version != nullptr && get_version(&version) == 0;
-  dlclose(lib);
-  if (!ok) return std::nullopt;
-  return fmt::format("{}.{}", version / 1000, (version % 1000) / 10);
-}
-
 namespace {
 
 // Calls `int symbol(int*)` in the first of `libraries` that loads and has it; nullopt otherwise.
@@ -143,6 +130,13 @@ std::optional<int> int_from_library(std::initializer_list<const char*> libraries
 }
 
 }  // namespace
+
+std::optional<std::string> cuda_driver_version() {
+  // Asked of the driver library itself so that zoo-bench needs no CUDA toolkit to build.
+  const auto v = int_from_library({"libcuda.so.1"}, "cuDriverGetVersion");
+  if (!v) return std::nullopt;
+  return fmt::format("{}.{}", *v / 1000, (*v % 1000) / 10);
+}
 
 std::optional<std::string> cuda_runtime_version() {
   const auto v = int_from_library({"libcudart.so.13", "libcudart.so.12", "libcudart.so"}, "cudaRuntimeGetVersion");
