@@ -589,5 +589,19 @@ TEST(RequireSameAnswers, NothingFoundOnEitherSideIsNotProof) {
             (std::vector<std::string>{"Fake ['fake.onnx'] [64, 48] on CUDA: not proven: nothing found on either side"}));
 }
 
+// The FP16 proof's fallback reference is the CPU row, never an NPU row that happens to be neither CUDA
+// nor FP16 (its outputs could equal the FP16 row's and make a real FP16 run look unproven).
+TEST(Aggregate, Fp16ProofNeverTakesAnNpuRowForTheCpu) {
+  RunRecord npu = rec(3, 1, 1, {9, 9, 9});
+  npu.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, 3.5f)};
+  RunRecord cpu = rec(0, 1, 1, {20, 20, 20});
+  RunRecord fp16 = rec(2, 1, 1, {4, 4, 4});
+  fp16.raw_outputs = {(cv::Mat_<float>(1, 3) << 1, 2, 3.5f)};  // 0.5 from the CPU: FP16 shows
+  const ResultSet set = agg({npu, cpu, fp16});
+  EXPECT_TRUE(row_on(set, 2).placement.verified()) << row_on(set, 2).placement.reason;
+  ASSERT_TRUE(row_on(set, 2).fp16_vs_fp32_diff);
+  EXPECT_DOUBLE_EQ(*row_on(set, 2).fp16_vs_fp32_diff, 0.5);
+}
+
 }  // namespace
 }  // namespace zoobench

@@ -130,14 +130,26 @@ struct RowRef {
   const std::vector<RunRecord>* records = nullptr;
 };
 
+// The measured row of this run for the same benchmark (config, files, precision, size) whose pair
+// satisfies `wanted`; null when there is none.
+template <typename Wanted>
+const BenchmarkRow* measured_row(const ResultSet& set, const BenchmarkRow& like, Wanted wanted) {
+  for (const auto& r : set.rows) {
+    if (wanted(r.backend_target) && !r.from_baseline_file && r.ok() && r.config == like.config &&
+        same_benchmark(r, like)) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+bool is_cpu(const BackendTarget& p) { return !p.accelerator; }
+bool is_cuda_fp32(const BackendTarget& p) { return p.cuda && !p.fp16; }
+
 // The measured CPU row for `row`: from this run first, else from the baseline file.
 RowRef cpu_row_for(const BenchmarkRow& row, const ResultSet& set, const std::vector<BenchmarkRow>& baseline_rows,
                    const std::vector<RunRecord>& baseline_records) {
-  for (const auto& r : set.rows) {
-    if (!r.backend_target.accelerator && r.ok() && r.config == row.config && same_benchmark(r, row)) {
-      return {&r, &set.records};
-    }
-  }
+  if (const BenchmarkRow* r = measured_row(set, row, is_cpu)) return {r, &set.records};
   for (const auto& r : baseline_rows) {
     if (r.ok() && same_benchmark(r, row)) return {&r, &baseline_records};
   }
@@ -198,24 +210,14 @@ void measure_fp16_difference(RunRecord& fp16, const RunRecord* fp32, const RunRe
   fp16.checks.fp16_reference_scale = largest_abs(reference->raw_outputs);
 }
 
-const BenchmarkRow* row_on(const ResultSet& set, const BenchmarkRow& like, bool cuda, bool fp16) {
-  for (const auto& r : set.rows) {
-    if (r.backend_target.cuda == cuda && r.backend_target.fp16 == fp16 && !r.from_baseline_file && r.ok() &&
-        r.config == like.config && same_benchmark(r, like)) {
-      return &r;
-    }
-  }
-  return nullptr;
-}
-
 // FP16 proof beyond the dump label: an output within FP16 rounding of an FP32 output on the same input
 // means no FP16 arithmetic happened, whatever the label says.
 void check_fp16(BenchmarkRow& row, ResultSet& set) {
   if (!row.backend_target.fp16) return;
   RunRecord* fp16 = first_ok_mutable(row, set.records);
   if (fp16 == nullptr) return;
-  const BenchmarkRow* fp32_row = row_on(set, row, true, false);
-  const BenchmarkRow* cpu_row = row_on(set, row, false, false);
+  const BenchmarkRow* fp32_row = measured_row(set, row, is_cuda_fp32);
+  const BenchmarkRow* cpu_row = measured_row(set, row, is_cpu);  // not an NPU row: the CPU itself
   measure_fp16_difference(*fp16, fp32_row ? first_ok(*fp32_row, set.records) : nullptr,
                           cpu_row ? first_ok(*cpu_row, set.records) : nullptr);
   const auto& c = fp16->checks;
