@@ -7,7 +7,10 @@
 #   b: run 2 of the same table (to show that the speed-up intervals of two runs overlap), then the test
 #      suite built against the CUDA OpenCV;
 #   pair: doctor, the smoke check, then run 1 and run 2 back to back (each cut at --run-limit seconds;
-#      zoo-bench rewrites its files after every row, so a cut run keeps what it measured).
+#      zoo-bench rewrites its files after every row, so a cut run keeps what it measured);
+#   none: no table; only the --script steps.
+# Every --script "benchmarks/gpu/TOPIC.sh [ARGS]" runs after the phase as
+#   TOPIC.sh ARGS --bin ZOO_BENCH --build-dir BUILD --models DIR --data DATA_ROOT --out OUT_DIR/TOPIC
 # Every command's output and exit code land in OUT_DIR/results.tar.gz (repacked after every step:
 # the GPU machine's tool returns only a few files, and this keeps what finished if a later step is cut).
 set -uo pipefail
@@ -15,13 +18,17 @@ set -uo pipefail
 usage() {
   cat <<EOF
 Usage: benchmarks/gpu/run_on_gpu_machine.sh --opencv TAR.xz --models DIR --media DIR --out DIR
-                                            [--phase a|b|pair|all] [--table-args "ARGS"] [--run-limit S]
+                                            [--phase a|b|pair|all|none] [--table-args "ARGS"] [--run-limit S]
+                                            [--cmake-arg ARG]... [--target T]... [--script "CMD"]...
   --opencv  OpenCV install (tar.xz of the prefix) built for this GPU's architecture
   --models  model root in the zoo layout;  --media  a folder with images/ and videos/
   --out     where logs, JSON, CSV and Markdown go
   --phase      a, b, pair or all (default all)
   --table-args extra zoo-bench arguments for the table runs (e.g. "--warmup 2 --repeat 5")
   --run-limit  seconds each table run may take (default: no limit)
+  --cmake-arg  extra argument for configuring zoo-bench (e.g. -DZOO_BENCH_WITH_CUPTI=ON); repeatable
+  --target     extra build target besides zoo-bench (e.g. a benchmark program); repeatable
+  --script     a benchmarks/gpu/TOPIC.sh command line to run after the phase (see above); repeatable
 EOF
 }
 
@@ -33,6 +40,7 @@ die() {
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 opencv="" models="" media="" out="" phase=all table_args="" run_limit=0
+cmake_extra=() targets=(zoo-bench) scripts=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --opencv) opencv=$2; shift 2 ;;
@@ -42,12 +50,15 @@ while [[ $# -gt 0 ]]; do
     --phase) phase=$2; shift 2 ;;
     --table-args) table_args=$2; shift 2 ;;
     --run-limit) run_limit=$2; shift 2 ;;
+    --cmake-arg) cmake_extra+=("$2"); shift 2 ;;
+    --target) targets+=("$2"); shift 2 ;;
+    --script) scripts+=("$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
 done
 [[ -f $opencv && -d $models && -d $media && -n $out ]] || { usage >&2; die "--opencv, --models, --media and --out are required"; }
-[[ $phase =~ ^(a|b|pair|all)$ ]] || die "--phase must be a, b, pair or all"
+[[ $phase =~ ^(a|b|pair|all|none)$ ]] || die "--phase must be a, b, pair, all or none"
 models=$(cd "$models" && pwd)
 media=$(cd "$media" && pwd)
 mkdir -p "$out"
@@ -83,9 +94,9 @@ build=$work/build-cuda
 # DT_RPATH (not RUNPATH) so that OpenCV's own libraries also resolve inside this prefix.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOpenCV_DIR="$(dirname "$config")" \
   -DZOO_BENCH_TEST_MODELS_DIR="$models" -DZOO_BENCH_TEST_DATA_DIR="$media" \
-  -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags -DZOO_BENCH_BUILD_TESTS=OFF > "$out/configure.log" 2>&1 ||
+  -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags -DZOO_BENCH_BUILD_TESTS=OFF "${cmake_extra[@]}" > "$out/configure.log" 2>&1 ||
   die "configuring zoo-bench failed: see $out/configure.log"
-cmake --build "$build" --parallel "$(nproc)" --target zoo-bench > "$out/build.log" 2>&1 ||
+cmake --build "$build" --parallel "$(nproc)" --target "${targets[@]}" > "$out/build.log" 2>&1 ||
   die "building zoo-bench failed: see $out/build.log"
 bin=$build/zoo-bench
 
@@ -125,5 +136,12 @@ if [[ $phase == b || $phase == all ]]; then
     cmake --build "$build" --parallel "$(nproc)" > "$out/build-tests.log" 2>&1
   record ctest_cuda ctest --test-dir "$build" --output-on-failure -j 8
 fi
+for cmd in "${scripts[@]}"; do
+  read -r -a words <<< "$cmd"
+  topic=$(basename "${words[0]}" .sh)
+  mkdir -p "$out/$topic"
+  record "script-$topic" "$root/${words[0]}" "${words[@]:1}" --bin "$bin" --build-dir "$build" --models "$models" \
+    --data "$data" --out "$out/$topic"
+done
 pack
 cat "$out/exit_codes.txt"
