@@ -19,8 +19,10 @@ function(zoo_bench_use_cupti target)
     endif()
   endif()
   if(use)
-    target_link_libraries(${target} PUBLIC CUDA::cupti)
-    target_compile_definitions(${target} PRIVATE ZOO_BENCH_HAVE_CUPTI)
+    # Only the one CUPTI unit sees the CUDA headers: the rest of the build stays as without CUPTI.
+    target_link_libraries(${target} PUBLIC $<LINK_ONLY:CUDA::cupti>)
+    set_source_files_properties(${PROJECT_SOURCE_DIR}/src/measure/gpu_activity.cpp PROPERTIES
+      INCLUDE_DIRECTORIES "${CUDAToolkit_INCLUDE_DIRS}" COMPILE_DEFINITIONS ZOO_BENCH_HAVE_CUPTI)
     message(STATUS "zoo-bench: CUPTI (GPU activity): yes, CUDA ${CUDAToolkit_VERSION}")
   else()
     message(STATUS "zoo-bench: CUPTI (GPU activity): no (ZOO_BENCH_WITH_CUPTI=${ZOO_BENCH_WITH_CUPTI})")

@@ -46,7 +46,9 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   // (that asks OpenCV for its devices) and before any model is loaded.
   const bool any_cuda = std::any_of(plan.items.begin(), plan.items.end(),
                                     [](const PlanItem& i) { return i.backend_target.is_cuda(); });
-  const auto gpu = make_gpu_activity_recorder(options.gpu_activity && any_cuda);
+  const auto gpu = make_gpu_activity_recorder(!any_cuda                ? "not recorded: no CUDA target selected"
+                                              : !options.gpu_activity ? "not recorded (--no-gpu-activity)"
+                                                                      : "");
   const Environment environment = collect_environment(command_line);
   const std::optional<bool> runs_fp16 =
       environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);

@@ -182,8 +182,8 @@ class CuptiActivity final : public GpuActivityRecorder {
 
 }  // namespace
 
-std::unique_ptr<GpuActivityRecorder> make_gpu_activity_recorder(bool wanted) {
-  if (!wanted) return std::make_unique<NoGpuActivity>("not recorded (--no-gpu-activity)");
+std::unique_ptr<GpuActivityRecorder> make_gpu_activity_recorder(const std::string& skip_reason) {
+  if (!skip_reason.empty()) return std::make_unique<NoGpuActivity>(skip_reason);
 #ifdef ZOO_BENCH_HAVE_CUPTI
   try {
     return std::make_unique<CuptiActivity>();

@@ -25,8 +25,9 @@ class GpuActivityRecorder {
 };
 
 // The CUPTI recorder, enabled at once (create it before any net is set up, so the kernels of the first
-// forward are recorded too), or the "not available" one when `wanted` is false, zoo-bench was built
-// without CUPTI, or CUPTI refuses. CUPTI's activity API is process-wide: one recorder at a time.
-std::unique_ptr<GpuActivityRecorder> make_gpu_activity_recorder(bool wanted);
+// forward are recorded too), or the "not available" one saying why: `skip_reason` when it is not empty
+// (e.g. no CUDA target selected), a build without CUPTI, or CUPTI's own refusal. CUPTI's activity API
+// is process-wide: one recorder at a time.
+std::unique_ptr<GpuActivityRecorder> make_gpu_activity_recorder(const std::string& skip_reason = {});
 
 }  // namespace zoobench
