@@ -166,3 +166,23 @@ TEST(ProfileColdStart, SetupOverheadIsFirstMinusSteady) {
 
 }  // namespace
 }  // namespace zoobench::profile
+
+namespace zoobench::profile {
+namespace {
+
+TEST(ProfileEstimator, MinIgnoresPreemptedForwards) {
+  const std::vector<LayerInfo> net = {{"a", "Conv", false}, {"b", "Conv", false}};
+  // Each cut has one undisturbed forward and two pre-empted ones.
+  const std::vector<CutTiming> cuts = {{0, {2.0, 9.0, 8.0}}, {1, {5.0, 12.0, 30.0}}};
+  const auto by_min = segments_from_cuts(net, cuts, Estimator::Min);
+  EXPECT_DOUBLE_EQ(by_min[0].ms, 2.0);
+  EXPECT_DOUBLE_EQ(by_min[1].ms, 3.0);
+  const auto by_median = segments_from_cuts(net, cuts, Estimator::Median);
+  EXPECT_DOUBLE_EQ(by_median[0].ms, 8.0);
+  EXPECT_DOUBLE_EQ(by_median[1].ms, 4.0);
+  EXPECT_STREQ(estimator_name(Estimator::Min), "min");
+  EXPECT_DOUBLE_EQ(estimate({3, 1, 2}, Estimator::Median), 2.0);
+}
+
+}  // namespace
+}  // namespace zoobench::profile

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -118,6 +119,12 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
   cmd->add_option("--sum-tolerance", p.settings.sum_tolerance,
                   "Allowed |sum of segments - whole forward| / whole forward (default 0.10)")
       ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--estimator", p.settings.estimator,
+                  "How each cut point's forwards become one number: median (default) or min (on a busy machine)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, profile::Estimator>{{"median", profile::Estimator::Median},
+                                                    {"min", profile::Estimator::Min}},
+          CLI::ignore_case));
   cmd->add_option("--json", p.json_file, "Write every layer of every profile as JSON to this file");
   cmd->add_flag("--no-gpu-activity{false}", p.gpu_activity, "Do not record GPU activity with CUPTI");
   return cmd;

@@ -105,13 +105,14 @@ void profile_net(cv::dnn::Net net, const PlanItem& item, const ProfileSettings& 
   } catch (...) {
     out.error = exception_text(std::current_exception());
   }
-  out.segments = profile::segments_from_cuts(out.layers, out.cuts);
+  out.segments = profile::segments_from_cuts(out.layers, out.cuts, settings.estimator);
   out.fallbacks = profile::fallback_costs(out.segments);
   if (!out.whole_ms.empty() && out.error.empty()) {
-    out.sum_check = profile::check_sum(out.segments, stats::median(out.whole_ms), settings.sum_tolerance);
+    out.sum_check = profile::check_sum(out.segments, profile::estimate(out.whole_ms, settings.estimator),
+                                       settings.sum_tolerance);
   }
   if (reference && per_layer.size() == out.layers.size() && !out.segments.empty()) {
-    for (const auto& samples : per_layer) out.reference_ms.push_back(stats::median(samples));
+    for (const auto& samples : per_layer) out.reference_ms.push_back(profile::estimate(samples, settings.estimator));
     out.validation = profile::validate_against(out.segments, out.reference_ms, settings.top_n);
   }
   out.seconds = ms_since(start) / 1000.0;

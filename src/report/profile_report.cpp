@@ -46,8 +46,9 @@ void print_gpu(const ModelProfile& p, std::ostream& out) {
 }
 
 void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) {
-  fmt::print(out, "\n{}: {} layers, {} cut points x {} forwards, {:.1f} s\n", net.label, net.layers.size(),
-             net.cuts.size(), p.settings.repeats, net.seconds);
+  fmt::print(out, "\n{}: {} layers, {} cut points x {} forwards ({} of each), {:.1f} s\n", net.label,
+             net.layers.size(), net.cuts.size(), p.settings.repeats, profile::estimator_name(p.settings.estimator),
+             net.seconds);
   if (!net.error.empty()) fmt::print(out, "  FAILED while timing cut points: {}\n", net.error);
   if (net.segments.empty()) return;
   const double total = profile::segments_sum(net.segments);
@@ -189,6 +190,7 @@ json profile_json(const ModelProfile& p) {
             {"placement", p.device.checked() ? p.device.describe() : "-"},
             {"settings",
              {{"repeats", p.settings.repeats}, {"max_cuts", p.settings.max_cuts}, {"top_n", p.settings.top_n},
+              {"estimator", profile::estimator_name(p.settings.estimator)},
               {"sum_tolerance", p.settings.sum_tolerance}}},
             {"cold_start",
              {{"load_ms", p.cold.load_ms},

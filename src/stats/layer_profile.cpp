@@ -54,7 +54,14 @@ std::string type_label(const std::vector<LayerInfo>& layers, std::size_t first, 
 
 }  // namespace
 
-std::vector<Segment> segments_from_cuts(const std::vector<LayerInfo>& layers, const std::vector<CutTiming>& cuts) {
+const char* estimator_name(Estimator e) { return e == Estimator::Min ? "min" : "median"; }
+
+double estimate(const std::vector<double>& samples_ms, Estimator e) {
+  return e == Estimator::Min ? stats::min(samples_ms) : stats::median(samples_ms);
+}
+
+std::vector<Segment> segments_from_cuts(const std::vector<LayerInfo>& layers, const std::vector<CutTiming>& cuts,
+                                        Estimator estimator) {
   std::vector<Segment> segments;
   double previous = 0;
   std::size_t first = 0;
@@ -63,7 +70,7 @@ std::vector<Segment> segments_from_cuts(const std::vector<LayerInfo>& layers, co
     Segment s;
     s.first = first;
     s.last = cut.layer;
-    s.cut_median_ms = stats::median(cut.samples_ms);
+    s.cut_median_ms = estimate(cut.samples_ms, estimator);
     s.cut_spread_ms = stats::percentile(cut.samples_ms, 75) - stats::percentile(cut.samples_ms, 25);
     s.ms = s.cut_median_ms - previous;
     s.type = type_label(layers, s.first, s.last);

@@ -21,6 +21,7 @@ struct ProfileSettings {
   std::size_t max_cuts = 200;  // cut points per net (every layer when the net has fewer)
   double sum_tolerance = profile::kDefaultSumTolerance;
   std::size_t top_n = 10;      // costliest segments listed and compared
+  profile::Estimator estimator = profile::Estimator::Median;  // per cut point, whole forward and reference
 };
 
 struct NetProfile {
@@ -30,7 +31,7 @@ struct NetProfile {
   std::vector<profile::Segment> segments;
   std::vector<double> whole_ms;  // whole forwards of this net (all its outputs), before and after the cuts
   profile::SumCheck sum_check;
-  std::vector<double> reference_ms;  // CPU only: getPerfProfile, median ms per layer; empty elsewhere
+  std::vector<double> reference_ms;  // CPU only: getPerfProfile, ms per layer (the estimator's); empty elsewhere
   std::optional<profile::Validation> validation;
   std::vector<profile::FallbackCost> fallbacks;
   double seconds = 0;  // how long profiling this net took

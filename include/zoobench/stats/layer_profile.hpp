@@ -32,6 +32,12 @@ std::vector<std::size_t> choose_cut_points(std::size_t layer_count, const std::v
 // The cut points that isolate each fallback layer: the layer before it, itself and the layer after.
 std::vector<std::size_t> fallback_neighbourhood(const std::vector<LayerInfo>& layers);
 
+// How the forwards of one cut point become one number. The median is the default; the minimum is
+// the better estimate of undisturbed time on a busy machine, where most forwards are pre-empted.
+enum class Estimator { Median, Min };
+const char* estimator_name(Estimator e);  // "median", "min"
+double estimate(const std::vector<double>& samples_ms, Estimator e);
+
 struct CutTiming {
   std::size_t layer = 0;           // index of the last layer run
   std::vector<double> samples_ms;  // forwards that stop there
@@ -39,8 +45,8 @@ struct CutTiming {
 
 struct Segment {
   std::size_t first = 0, last = 0;  // layer indices, inclusive
-  double ms = 0;                    // median(cut at last) - median(previous cut); may be slightly < 0 (noise)
-  double cut_median_ms = 0;         // median forward time up to `last`
+  double ms = 0;                    // estimate(cut at last) - estimate(previous cut); may be < 0 (noise)
+  double cut_median_ms = 0;         // estimated forward time up to `last` (the median unless Estimator::Min)
   double cut_spread_ms = 0;         // (p75 - p25) of that cut's forwards: the noise scale of `ms`
   std::string type;                 // the layer type, or "A+B" for a group of several types
   std::vector<std::string> fallback_layers;
@@ -48,7 +54,8 @@ struct Segment {
 };
 
 // Segments in execution order, from the cut timings (ascending by layer, non-empty samples).
-std::vector<Segment> segments_from_cuts(const std::vector<LayerInfo>& layers, const std::vector<CutTiming>& cuts);
+std::vector<Segment> segments_from_cuts(const std::vector<LayerInfo>& layers, const std::vector<CutTiming>& cuts,
+                                        Estimator estimator = Estimator::Median);
 
 struct TypeTime {
   std::string type;
