@@ -82,6 +82,12 @@ void time_whole(cv::dnn::Net& net, int repeats, bool reference, NetProfile& out,
 void profile_net(cv::dnn::Net net, const PlanItem& item, const ProfileSettings& settings, NetProfile& out) {
   const auto start = Clock::now();
   out.layers = layers_of(net, item.backend_target);
+  // A net that fell back whole (an OpenCV without CUDA) has no fallback layers to isolate: say so once.
+  out.whole_net_on_cpu = !out.layers.empty() && std::all_of(out.layers.begin(), out.layers.end(),
+                                                            [](const profile::LayerInfo& l) { return l.fallback; });
+  if (out.whole_net_on_cpu) {
+    for (auto& l : out.layers) l.fallback = false;
+  }
   const bool reference = !item.backend_target.accelerator;  // getPerfProfile is right on the CPU only
   std::vector<std::vector<double>> per_layer;
   try {

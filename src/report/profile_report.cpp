@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "zoobench/error.hpp"
@@ -50,6 +51,9 @@ void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) 
              net.layers.size(), net.cuts.size(), p.settings.repeats, profile::estimator_name(p.settings.estimator),
              net.seconds);
   if (!net.error.empty()) fmt::print(out, "  FAILED while timing cut points: {}\n", net.error);
+  if (net.whole_net_on_cpu) {
+    fmt::print(out, "  the whole net was set up on the CPU, not on {}: these are CPU times\n", p.backend_target.name);
+  }
   if (net.segments.empty()) return;
   const double total = profile::segments_sum(net.segments);
   Table top({"#", "layers", "type", "ms", "share", "+/- (IQR)", "note"},
@@ -71,8 +75,19 @@ void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) 
   if (!net.fallbacks.empty()) {
     Table fb({"fallback layer", "own ms", "next segment ms", "with copies ms"},
              {Table::Align::Left, Table::Align::Right, Table::Align::Right, Table::Align::Right});
-    for (const auto& f : net.fallbacks) fb.add_row({f.layer, ms(f.own_ms), ms(f.next_ms), ms(f.with_copies_ms)});
-    fmt::print(out, "Layers that fell back to the CPU (with copies = own + next segment, an upper bound):\n{}",
+    auto order = net.fallbacks;
+    std::stable_sort(order.begin(), order.end(), [](const profile::FallbackCost& a, const profile::FallbackCost& b) {
+      return a.with_copies_ms > b.with_copies_ms;
+    });
+    double all = 0;
+    for (const auto& f : order) all += f.with_copies_ms;
+    for (std::size_t i = 0; i < order.size() && i < p.settings.top_n; ++i) {
+      const auto& f = order[i];
+      fb.add_row({f.layer, ms(f.own_ms), ms(f.next_ms), ms(f.with_copies_ms)});
+    }
+    fmt::print(out, "Layers that fell back to the CPU: {}, with copies {} ms in all (own + next segment, an upper "
+                    "bound){}:\n{}",
+               order.size(), ms(all), order.size() > p.settings.top_n ? "; the costliest listed, all in the JSON" : "",
                fb.to_text());
   }
   const auto& c = net.sum_check;
@@ -128,7 +143,7 @@ json net_json(const NetProfile& net) {
   }
   json cuts = json::array();
   for (const auto& c : net.cuts) cuts.push_back({{"layer", c.layer}, {"samples_ms", c.samples_ms}});
-  json j = {{"label", net.label},   {"layers", layers}, {"segments", segments}, {"by_type", types},
+  json j = {{"label", net.label},   {"whole_net_on_cpu", net.whole_net_on_cpu}, {"layers", layers}, {"segments", segments}, {"by_type", types},
             {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms},
             {"seconds", net.seconds}, {"error", net.error}};
   const auto& c = net.sum_check;

@@ -27,6 +27,7 @@ struct ProfileSettings {
 struct NetProfile {
   std::string label;  // "net 1/3"
   std::vector<profile::LayerInfo> layers;  // execution order
+  bool whole_net_on_cpu = false;  // every layer set up on the CPU: no per-layer fallback marks then
   std::vector<profile::CutTiming> cuts;
   std::vector<profile::Segment> segments;
   std::vector<double> whole_ms;  // whole forwards of this net (all its outputs), before and after the cuts
