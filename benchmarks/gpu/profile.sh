@@ -49,8 +49,8 @@ common=(--configs-dir "$configs" --models-dir "$models" --data-dir "$data" --rep
 
 # name, share of the budget in percent, then the profile arguments.
 steps=(
-  "yunet_cpu|8|-c $configs/face_detection_yunet.yaml --model-exclude 2021dec:2022mar --backend-target 0"
-  "yunet_cuda|17|-c $configs/face_detection_yunet.yaml --model-exclude 2021dec:2022mar --backend-target 1"
+  "yunet_cpu|8|-c $configs/face_detection_yunet.yaml --fp32 --model-exclude 2021dec:2022mar --backend-target 0"
+  "yunet_cuda|17|-c $configs/face_detection_yunet.yaml --fp32 --model-exclude 2021dec:2022mar --backend-target 1"
   "yolox_cuda|20|-c $configs/object_detection_yolox.yaml --fp32 --backend-target 1"
   "ppocrv3_cuda|20|-c $configs/text_detection_ppocr.yaml --fp32 --backend-target 1"
   "ppocrv4_cuda|35|-c $configs/text_recognition_ppocrv4.yaml --fp32 --backend-target 1"
@@ -71,7 +71,7 @@ for step in "${steps[@]}"; do
   busy=$(grep -m1 -o 'busy share [0-9.]*%.*' "$log" | head -c 80)
   kernels=$(grep -m1 -o 'kernels [0-9]*, copies [0-9]* (to device [0-9]*, to host [0-9]*), memsets [0-9]*' "$log")
   kinds=$(grep -m1 -o 'records by kind over.*' "$log")
-  checks=$(grep -o 'segments add up to [0-9.]* ms, a whole forward of this net takes [0-9.]* ms: [0-9.]*% off, [A-Z]*' "$log" |
+  checks=$(grep -o 'segments add up to [0-9.]* ms, a whole forward of this net takes [0-9.]* ms: [0-9.]*% off, [a-zA-Z]*' "$log" |
            sed 's/segments add up to /sum /; s/, a whole forward of this net takes / vs whole /; s/ off,//' | paste -sd ';' -)
   [[ $rc -eq 124 || $rc -eq 137 ]] && note="CUT at ${limit}s" || note=""
   line="$name: exit $rc, ${secs}s/${limit}s ${note} | ${busy:-no busy share} | ${kernels:-no kernel counts} | ${kinds:-no CUPTI records} | ${checks:-no sum check}"

@@ -191,6 +191,14 @@ ModelProfile profile_item(const PlanItem& item, const ProfileSettings& settings,
     view.captured_log = log;
     view.device_runs_fp16 = device_runs_fp16;
     p.device = analyse_placement(view, item.backend_target);
+  } catch (const ModelError& e) {  // absent files, or a model this OpenCV cannot import
+    p.status = status_for(e.kind());
+    p.message = e.what();
+    return p;
+  } catch (const MissingDataError& e) {
+    p.status = Status::Missing;
+    p.message = e.what();
+    return p;
   } catch (...) {
     p.status = Status::Failed;
     p.message = exception_text(std::current_exception());
