@@ -56,7 +56,10 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   std::vector<ModelProfile> profiles;
   bool json_failed = false;
   for (const auto& item : plan.items) {
-    profiles.push_back(profile_item(item, options.settings, *gpu, runs_fp16));
+    profiles.push_back(profile_item(item, options.settings, *gpu, runs_fp16, [&err](const std::string& line) {
+      fmt::print(err, "zoo-bench: profile: {}\n", line);
+      err.flush();
+    }));
     print_profile(profiles.back(), out);
     if (options.json_file.empty()) continue;
     try {  // rewritten after every profile: what was measured is kept if a later one crashes

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <stdexcept>
+#include <vector>
 #endif
 
 namespace zoobench {
@@ -128,14 +130,24 @@ class CuptiActivity final : public GpuActivityRecorder {
  public:
   // Throws std::runtime_error with CUPTI's reason when it cannot be enabled.
   CuptiActivity() {
-    std::lock_guard<std::mutex> lock(g_slot_mutex);
-    if (g_window != nullptr) throw std::runtime_error("another GPU activity recorder is active in this process");
-    check(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed), "cuptiActivityRegisterCallbacks");
-    for (CUpti_ActivityKind kind : kKinds) check(cuptiActivityEnable(kind), "cuptiActivityEnable " + kind_name(kind));
+    {
+      std::lock_guard<std::mutex> lock(g_slot_mutex);
+      if (g_window != nullptr) throw std::runtime_error("another GPU activity recorder is active in this process");
+      g_window = &m_window;  // claimed before CUPTI may call back
+    }
+    // CUPTI may deliver buffers on this thread (inside its calls): the slot's lock is not held here.
+    try {
+      check(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed), "cuptiActivityRegisterCallbacks");
+      for (CUpti_ActivityKind kind : kKinds) check(cuptiActivityEnable(kind), "cuptiActivityEnable " + kind_name(kind));
+    } catch (...) {
+      for (CUpti_ActivityKind kind : kKinds) cuptiActivityDisable(kind);
+      std::lock_guard<std::mutex> lock(g_slot_mutex);
+      g_window = nullptr;
+      throw;
+    }
     uint32_t version = 0;
     cuptiGetVersion(&version);
     m_status = fmt::format("CUPTI activity API (CUPTI API version {}): concurrent kernels, copies, memsets", version);
-    g_window = &m_window;
   }
 
   ~CuptiActivity() override {

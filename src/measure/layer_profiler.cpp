@@ -127,7 +127,10 @@ void profile_net(cv::dnn::Net net, const PlanItem& item, const ProfileSettings& 
 }  // namespace
 
 ModelProfile profile_item(const PlanItem& item, const ProfileSettings& settings, GpuActivityRecorder& gpu,
-                          std::optional<bool> device_runs_fp16) {
+                          std::optional<bool> device_runs_fp16, const ProfileProgress& progress) {
+  auto say = [&](const std::string& line) {
+    if (progress) progress(line);
+  };
   ModelProfile p;
   p.settings = settings;
   p.config = item.config_name;
@@ -191,6 +194,8 @@ ModelProfile profile_item(const PlanItem& item, const ProfileSettings& settings,
     view.captured_log = log;
     view.device_runs_fp16 = device_runs_fp16;
     p.device = analyse_placement(view, item.backend_target);
+    say(fmt::format("{} on {}: load {:.1f} ms, first forward {:.1f} ms, steady {:.3f} ms", p.model,
+                    item.backend_target.name, p.cold.load_ms, p.cold.first_forward_ms, p.cold.steady_ms));
   } catch (const ModelError& e) {  // absent files, or a model this OpenCV cannot import
     p.status = status_for(e.kind());
     p.message = e.what();
@@ -216,6 +221,9 @@ ModelProfile profile_item(const PlanItem& item, const ProfileSettings& settings,
     NetProfile net_profile;
     net_profile.label = fmt::format("net {}/{}", n + 1, nets.size());
     profile_net(nets[n], item, settings, net_profile);
+    say(fmt::format("{} {}: {} layers, {} cut points, {:.1f} s{}", p.model, net_profile.label, net_profile.layers.size(),
+                    net_profile.cuts.size(), net_profile.seconds,
+                    net_profile.error.empty() ? "" : ", failed: " + net_profile.error));
     if (!net_profile.error.empty() && p.status == Status::Ok) {
       p.status = Status::Failed;
       p.message = fmt::format("{}: {}", net_profile.label, net_profile.error);

@@ -4,6 +4,7 @@
 // activity of each when CUPTI records it), then per net times forwards that stop at successive cut
 // points (Net::forward(layer)) and turns them into per-segment times (stats/layer_profile.hpp). On the
 // CPU it also reads Net::getPerfProfile as the ground truth the method is validated against.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,9 +57,12 @@ struct ModelProfile {
   ProfileSettings settings;
 };
 
+using ProfileProgress = std::function<void(const std::string&)>;
+
 // Profiles one runnable image-model item at its first input (trackers and non-runnable items come back
-// with their status and reason). Never throws for the model's own errors.
+// with their status and reason). Never throws for the model's own errors. `progress` gets one line per
+// finished step (so a run cut by a time limit still shows how far it got).
 ModelProfile profile_item(const PlanItem& item, const ProfileSettings& settings, GpuActivityRecorder& gpu,
-                          std::optional<bool> device_runs_fp16);
+                          std::optional<bool> device_runs_fp16, const ProfileProgress& progress = {});
 
 }  // namespace zoobench
