@@ -13,6 +13,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "test_support.hpp"
+#include "zoobench/device/device.hpp"
 
 namespace zoobench {
 namespace {
@@ -135,6 +136,26 @@ TEST(ProfileCli, ProfileAfterAnOrdinaryRun) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("=== profile: MobileNet"), std::string::npos) << r.output;
   EXPECT_EQ(read_json(out).at("profiles")[0].at("status"), "ok");
+}
+
+TEST(ProfileCli, CudaOnAnOpenCVWithoutCudaSaysSo) {
+  if (current_build_facts().cuda) GTEST_SKIP() << "this OpenCV has CUDA: the CUDA profile would really run";
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "cuda.json";
+  const auto r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 1 --repeats 2 --json '{}'",
+                                                 w.dirs, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("the whole net was set up on the CPU, not on CUDA"), std::string::npos) << r.output;
+  const json p = read_json(out).at("profiles")[0];
+  EXPECT_EQ(p.at("backend_target").at("name"), "CUDA");
+  EXPECT_NE(p.at("placement").get<std::string>().find("whole net on CPU"), std::string::npos) << p.at("placement");
+  // Without a GPU there is no activity to record, whether or not CUPTI was built in; the reason is given.
+  EXPECT_FALSE(p.at("gpu_activity").at("recorded").get<bool>());
+  EXPECT_FALSE(p.at("gpu_activity").at("status").get<std::string>().empty());
+  const json net = p.at("nets")[0];
+  EXPECT_TRUE(net.at("whole_net_on_cpu").get<bool>());
+  EXPECT_TRUE(net.at("fallbacks").empty());
+  EXPECT_TRUE(net.at("validation").is_null()) << "getPerfProfile is the ground truth on the CPU target only";
 }
 
 TEST(ProfileCli, UsageErrors) {

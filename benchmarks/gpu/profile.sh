@@ -56,6 +56,7 @@ steps=(
   "ppocrv4_cuda|35|-c $configs/text_recognition_ppocrv4.yaml --fp32 --backend-target 1"
 )
 
+{ date -u; uname -a; nvidia-smi 2>&1 | head -20; "$bin" --version; } > "$out/machine.txt" 2>&1
 t_all=$(date +%s)
 for step in "${steps[@]}"; do
   IFS='|' read -r name share args <<< "$step"
@@ -73,7 +74,9 @@ for step in "${steps[@]}"; do
   kinds=$(grep -m1 -o 'records by kind over.*' "$log")
   checks=$(grep -o 'segments add up to [0-9.]* ms, a whole forward of this net takes [0-9.]* ms: [0-9.]*% off, [a-zA-Z]*' "$log" |
            sed 's/segments add up to /sum /; s/, a whole forward of this net takes / vs whole /; s/ off,//' | paste -sd ';' -)
-  [[ $rc -eq 124 || $rc -eq 137 ]] && note="CUT at ${limit}s" || note=""
+  [[ $rc -eq 124 || $rc -eq 137 ]] && note="CUT at ${limit}s: $(grep -c '^zoo-bench: profile:' "$log") steps done" || note=""
+  gpu_off=$(grep -m1 -o 'GPU activity: not.*\|GPU activity: CUPTI unavailable.*' "$log")
+  [[ -n $gpu_off ]] && note="$note ${gpu_off}"
   line="$name: exit $rc, ${secs}s/${limit}s ${note} | ${busy:-no busy share} | ${kernels:-no kernel counts} | ${kinds:-no CUPTI records} | ${checks:-no sum check}"
   echo "$line" | tee -a "$summary"
 done
