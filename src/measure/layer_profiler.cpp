@@ -64,6 +64,7 @@ std::vector<profile::LayerInfo> layers_of(cv::dnn::Net& net, const BackendTarget
 void time_whole(cv::dnn::Net& net, int repeats, bool reference, NetProfile& out,
                 std::vector<std::vector<double>>& per_layer) {
   const auto names = net.getUnconnectedOutLayersNames();
+  out.outputs = names.size();
   std::vector<cv::Mat> outputs;
   net.forward(outputs, names);  // sets the net up for its own outputs again (untimed)
   const double ms_per_tick = 1000.0 / cv::getTickFrequency();

@@ -92,8 +92,11 @@ void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) 
   }
   const auto& c = net.sum_check;
   if (c.whole_ms > 0) {
-    fmt::print(out, "Check: segments add up to {} ms, a whole forward of this net takes {} ms: {} off, {} (tolerance {})\n",
-               ms(c.sum_ms), ms(c.whole_ms), pct(c.relative_error), c.within ? "within" : "OUTSIDE", pct(c.tolerance));
+    fmt::print(out,
+               "Check: segments add up to {} ms, a whole forward of this net takes {} ms: {} off, {} (tolerance {}; "
+               "the whole forward copies {} output(s) to the host, the last cut 1)\n",
+               ms(c.sum_ms), ms(c.whole_ms), pct(c.relative_error), c.within ? "within" : "OUTSIDE", pct(c.tolerance),
+               net.outputs);
   }
   if (net.validation) {
     const auto& v = *net.validation;
@@ -144,7 +147,7 @@ json net_json(const NetProfile& net) {
   json cuts = json::array();
   for (const auto& c : net.cuts) cuts.push_back({{"layer", c.layer}, {"samples_ms", c.samples_ms}});
   json j = {{"label", net.label},   {"whole_net_on_cpu", net.whole_net_on_cpu}, {"layers", layers}, {"segments", segments}, {"by_type", types},
-            {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms},
+            {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms}, {"outputs", net.outputs},
             {"seconds", net.seconds}, {"error", net.error}};
   const auto& c = net.sum_check;
   j["sum_check"] = c.whole_ms > 0 ? json{{"sum_ms", c.sum_ms},

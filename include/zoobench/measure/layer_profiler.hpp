@@ -32,6 +32,7 @@ struct NetProfile {
   std::vector<profile::CutTiming> cuts;
   std::vector<profile::Segment> segments;
   std::vector<double> whole_ms;  // whole forwards of this net (all its outputs), before and after the cuts
+  std::size_t outputs = 0;       // the net's unconnected outputs, which a whole forward copies to the host
   profile::SumCheck sum_check;
   std::vector<double> reference_ms;  // CPU only: getPerfProfile, ms per layer (the estimator's); empty elsewhere
   std::optional<profile::Validation> validation;
