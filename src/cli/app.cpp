@@ -34,7 +34,8 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The config files the options select, in run order.
+}  // namespace
+
 std::vector<fs::path> select_configs(const BenchOptions& options) {
   std::vector<fs::path> files;
   if (!options.configs.empty()) {
@@ -73,6 +74,8 @@ PlanOptions make_plan_options(const BenchOptions& options) {
   plan.data_dir = resolve_dir(Resource::Data, options.data_dir);
   return plan;
 }
+
+namespace {
 
 // The CPU records of --baseline FILE, checked to come from this machine.
 std::vector<RunRecord> load_baseline(const std::string& file, const Environment& here) {

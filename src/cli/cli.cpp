@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -11,6 +12,7 @@
 #include "zoobench/cli/app.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/cli/options.hpp"
+#include "zoobench/cli/profile_command.hpp"
 #include "zoobench/plan/backend.hpp"
 
 namespace zoobench {
@@ -28,6 +30,8 @@ constexpr const char* kFooter =
     "  zoo-bench --all --backend-target 0,1,2   CPU, CUDA and CUDA FP16, with a speed-up table\n"
     "  zoo-bench -c configs/face_detection_yunet.yaml --repeat 100 --json yunet.json\n"
     "  zoo-bench --list                         which model files are present\n"
+    "  zoo-bench profile -c configs/object_detection_yolox.yaml --backend-target 1 --json p.json\n"
+    "                                           per-layer times, cold start and GPU busy time on CUDA\n"
     "Exit codes: 0 all ran; 1 a benchmark failed; 2 usage or config error;\n"
     "            3 nothing failed but some models were absent or unsupported;\n"
     "            4 --require-cuda or doctor: the CUDA target is not really usable;\n"
@@ -79,6 +83,51 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                "(a failure, a CPU fallback, an FP16 demotion or an unverified placement all fail)");
   app.add_flag("--require-same-answers", o.require_same_answers,
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
+  app.add_flag("--profile", o.profile,
+               "After the run, profile every selected config and backend/target per layer (as `zoo-bench profile`)");
+  app.add_option("--profile-json", o.profile_json, "With --profile: write every layer of the profiles as JSON here");
+}
+
+// `zoo-bench profile`: the selection options of a run plus the profile's own.
+CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p) {
+  CLI::App* cmd = app.add_subcommand(
+      "profile", "Per-layer times on any backend/target (forwards that stop at successive layers, differenced), "
+                 "cold start broken down, GPU busy time per forward (with CUPTI), fallback layers and their cost");
+  cmd->add_option("-c,--cfg", o.configs, "Profile this config file (repeatable)")->check(CLI::ExistingFile);
+  cmd->add_flag("--all", o.all, "Profile every config in the configs folder");
+  cmd->add_option("--backend-target", o.backend_targets,
+                  "Backend/target pairs, comma-separated: 0 OpenCV/CPU, 1 CUDA, 2 CUDA FP16, 3 TIM-VX/NPU, 4 CANN/NPU "
+                  "(default: as each config says)")
+      ->delimiter(',')
+      ->check(CLI::Range(0, static_cast<int>(backend_target_pairs().size()) - 1));
+  cmd->add_option("--cfg-exclude", o.cfg_exclude, "With --all: skip configs whose file name contains any of these (a:b)");
+  cmd->add_option("--model-exclude", o.model_exclude, "Skip model files whose path contains any of these (x.onnx:y)");
+  cmd->add_flag("--fp32", o.fp32, "Select fp32 model files (precision flags combine; none = all)");
+  cmd->add_flag("--fp16", o.fp16, "Select fp16 model files");
+  cmd->add_flag("--int8", o.int8, "Select int8 model files");
+  cmd->add_option("--configs-dir", o.configs_dir, "Config folder (as for a run)");
+  cmd->add_option("--models-dir", o.models_dir, "Model root (as for a run)");
+  cmd->add_option("--data-dir", o.data_dir, "Benchmark data root (as for a run)");
+  cmd->add_option("--repeats", p.settings.repeats, "Timed forwards per cut point, and steady forwards (default 10)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--max-layers", p.settings.max_cuts,
+                  "Cut points per net: every layer when the net has at most this many, else fallback layers and "
+                  "their neighbours plus evenly spaced groups (default 200)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--top", p.settings.top_n, "Costliest segments listed and compared (default 10)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--sum-tolerance", p.settings.sum_tolerance,
+                  "Allowed |sum of segments - whole forward| / whole forward (default 0.10)")
+      ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--estimator", p.settings.estimator,
+                  "How each cut point's forwards become one number: median (default) or min (on a busy machine)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, profile::Estimator>{{"median", profile::Estimator::Median},
+                                                    {"min", profile::Estimator::Min}},
+          CLI::ignore_case));
+  cmd->add_option("--json", p.json_file, "Write every layer of every profile as JSON to this file");
+  cmd->add_flag("--no-gpu-activity{false}", p.gpu_activity, "Do not record GPU activity with CUPTI");
+  return cmd;
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -100,6 +149,9 @@ int cli_main(int argc, char** argv) {
       "doctor", "Check that OpenCV's CUDA target really works here: build facts, GPUs, architecture match, and a "
                 "live probe on CUDA and CUDA FP16 (exit 0 usable, 4 not)");
   doctor->add_option("--json", doctor_json, "Also write the report as JSON to this file");
+  BenchOptions profile_bench;
+  ProfileOptions profile_options;
+  CLI::App* profile = add_profile_command(app, profile_bench, profile_options);
   ReportOptions report_options;
   CLI::App* report = app.add_subcommand(
       "report", "Recompute the tables of a results JSON from its raw samples with this zoo-bench's statistics "
@@ -124,13 +176,22 @@ int cli_main(int argc, char** argv) {
   try {
     if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout);
     if (report->parsed()) return run_report_command(report_options, std::cout);
+    if (profile->parsed()) {
+      return run_profile_command(profile_bench, profile_options, joined_command_line(argc, argv), std::cout,
+                                 std::cerr);
+    }
     if (options.list && !options.dry_run) return list_configs(options, std::cout, std::cerr);
     if (!options.all && options.configs.empty() && !options.dry_run) {
       std::cerr << "zoo-bench: error: nothing to run: give --all or --cfg FILE (or --list)\n"
                 << app.help();
       return kExitUsage;
     }
-    return run_benchmarks(options, joined_command_line(argc, argv), std::cout, std::cerr);
+    const int code = run_benchmarks(options, joined_command_line(argc, argv), std::cout, std::cerr);
+    if (!options.profile || options.dry_run) return code;
+    ProfileOptions after_run;
+    after_run.json_file = options.profile_json;
+    const int profiled = run_profile_command(options, after_run, joined_command_line(argc, argv), std::cout, std::cerr);
+    return code != kExitOk ? code : profiled;
   } catch (const ConfigError& e) {
     std::cerr << "zoo-bench: error: " << e.what() << "\n";
     return kExitUsage;

@@ -1,13 +1,22 @@
 #pragma once
 // The application behind the command line: plan the configs, run them, report, choose the exit code.
+#include <filesystem>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "zoobench/cli/options.hpp"
+#include "zoobench/plan/plan.hpp"
 #include "zoobench/stats/aggregate.hpp"
 
 namespace zoobench {
+
+// The config files the options select, in run order (--cfg as given, else the configs folder less
+// --cfg-exclude). Throws ConfigError when none is selected.
+std::vector<std::filesystem::path> select_configs(const BenchOptions& options);
+
+// The plan options the command line asks for.
+PlanOptions make_plan_options(const BenchOptions& options);
 
 // Runs the benchmarks; tables to `out`, warnings to `err`. Returns an ExitCode.
 int run_benchmarks(const BenchOptions& options, const std::string& command_line, std::ostream& out,

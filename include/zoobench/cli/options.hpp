@@ -24,6 +24,8 @@ struct BenchOptions {
   std::string json_file, csv_file, markdown_file;
   bool require_cuda = false;              // a CUDA row not verified on the GPU -> kExitNoCuda
   bool require_same_answers = false;      // a GPU answer that differs from the CPU's -> kExitAnswersDiffer
+  bool profile = false;                   // --profile: a per-layer profile of every item after the run
+  std::string profile_json;               // --profile-json: every layer of those profiles
 };
 
 // `zoo-bench report RESULTS.json`: the tables again, from the stored samples.

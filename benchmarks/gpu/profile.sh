@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Issue 9 on the GPU machine: per-layer profiles on CUDA (cut-point differences), the GPU busy time per
+# forward from CUPTI, the fallback layers' cost and the cold start, for YuNet (slower on CUDA than on
+# the CPU), YOLOX-Nano and PP-OCRv4 (fallback layers), PP-OCRv3 (a net that gains), plus YuNet on the
+# CPU of the same machine for comparison.
+#
+#   benchmarks/gpu/profile.sh --bin BUILD/zoo-bench --models MODELS_ROOT --data DATA_ROOT --out OUT_DIR
+#                             [--budget SECONDS] [--repeats N] [--max-layers N] [--configs DIR]
+#
+# Every step is bounded by `timeout`; the per-step limits add up to --budget (default 300 s). Writes
+# OUT_DIR/<step>.log and OUT_DIR/<step>.json, OUT_DIR/summary.txt, and prints one line per step:
+# exit code, seconds, GPU busy share, kernels per forward, CUPTI record counts by kind and the
+# sum-vs-whole-forward checks (tolerance 10%).
+set -uo pipefail
+
+usage() {
+  sed -n '7,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+die() { echo "profile.sh: error: $*" >&2; exit 2; }
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin="" models="" data="" out="" budget=300 repeats=10 max_layers=120 configs=$root/configs
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --bin) bin=${2:-}; shift 2 ;;
+    --models) models=${2:-}; shift 2 ;;
+    --data) data=${2:-}; shift 2 ;;
+    --out) out=${2:-}; shift 2 ;;
+    --budget) budget=${2:-}; shift 2 ;;
+    --repeats) repeats=${2:-}; shift 2 ;;
+    --max-layers) max_layers=${2:-}; shift 2 ;;
+    --configs) configs=${2:-}; shift 2 ;;
+    --build-dir) shift 2 ;;  # accepted for the common interface; not needed
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument '$1'" ;;
+  esac
+done
+[[ -x $bin ]] || die "--bin must be the zoo-bench program (got '$bin')"
+[[ -d $models ]] || die "--models must be the model root (got '$models')"
+[[ -d $data ]] || die "--data must be a data root made by scripts/make_data_root.sh (got '$data')"
+[[ -n $out ]] || die "--out is required"
+[[ $budget =~ ^[0-9]+$ && $budget -ge 60 ]] || die "--budget must be whole seconds, at least 60"
+mkdir -p "$out" || die "cannot create $out"
+summary=$out/summary.txt
+: > "$summary"
+
+common=(--configs-dir "$configs" --models-dir "$models" --data-dir "$data" --repeats "$repeats" --max-layers "$max_layers")
+
+# name, share of the budget in percent, then the profile arguments.
+steps=(
+  "yunet_cpu|8|-c $configs/face_detection_yunet.yaml --fp32 --model-exclude 2021dec:2022mar --backend-target 0"
+  "yunet_cuda|17|-c $configs/face_detection_yunet.yaml --fp32 --model-exclude 2021dec:2022mar --backend-target 1"
+  "yolox_cuda|20|-c $configs/object_detection_yolox.yaml --fp32 --backend-target 1"
+  "ppocrv3_cuda|20|-c $configs/text_detection_ppocr.yaml --fp32 --backend-target 1"
+  "ppocrv4_cuda|35|-c $configs/text_recognition_ppocrv4.yaml --fp32 --backend-target 1"
+)
+
+{ date -u; uname -a; nvidia-smi 2>&1 | head -20; "$bin" --version; } > "$out/machine.txt" 2>&1
+t_all=$(date +%s)
+for step in "${steps[@]}"; do
+  IFS='|' read -r name share args <<< "$step"
+  limit=$(( budget * share / 100 ))
+  log=$out/$name.log
+  # shellcheck disable=SC2086  # args are fixed words above
+  cmd=("$bin" profile $args "${common[@]}" --json "$out/$name.json")
+  echo "\$ ${cmd[*]}" > "$log"
+  t0=$(date +%s)
+  timeout --kill-after=10 "$limit" "${cmd[@]}" >> "$log" 2>&1
+  rc=$?
+  secs=$(( $(date +%s) - t0 ))
+  busy=$(grep -m1 -o 'busy share [0-9.]*%.*' "$log" | head -c 80)
+  kernels=$(grep -m1 -o 'kernels [0-9]*, copies [0-9]* (to device [0-9]*, to host [0-9]*), memsets [0-9]*' "$log")
+  kinds=$(grep -m1 -o 'records by kind over.*' "$log")
+  checks=$(grep -o 'segments add up to [0-9.]* ms, a whole forward of this net takes [0-9.]* ms: [0-9.]*% off, [a-zA-Z]*' "$log" |
+           sed 's/segments add up to /sum /; s/, a whole forward of this net takes / vs whole /; s/ off,//' | paste -sd ';' -)
+  [[ $rc -eq 124 || $rc -eq 137 ]] && note="CUT at ${limit}s: $(grep -c '^zoo-bench: profile:' "$log") steps done" || note=""
+  gpu_off=$(grep -m1 -o 'GPU activity: not.*\|GPU activity: CUPTI unavailable.*' "$log")
+  [[ -n $gpu_off ]] && note="$note ${gpu_off}"
+  line="$name: exit $rc, ${secs}s/${limit}s ${note} | ${busy:-no busy share} | ${kernels:-no kernel counts} | ${kinds:-no CUPTI records} | ${checks:-no sum check}"
+  echo "$line" | tee -a "$summary"
+done
+echo "all steps: $(( $(date +%s) - t_all ))s of a ${budget}s budget" | tee -a "$summary"

@@ -1,0 +1,81 @@
+#include "zoobench/cli/profile_command.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "zoobench/cli/app.hpp"
+#include "zoobench/device/environment.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/plan/plan.hpp"
+#include "zoobench/report/profile_report.hpp"
+
+namespace zoobench {
+
+namespace {
+
+// A JSON path that cannot be written is a usage error found before anything is measured.
+void check_writable(const std::string& file) {
+  if (file.empty()) return;
+  const std::filesystem::path tmp = std::filesystem::path(file).concat(".tmp");
+  {
+    std::ofstream probe(tmp, std::ios::binary | std::ios::trunc);
+    if (!probe) throw ConfigError(fmt::format("{}: cannot write the profile JSON here (check the folder exists and is "
+                                              "writable)", file));
+  }
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+}
+
+}  // namespace
+
+int run_profile_command(const BenchOptions& bench, const ProfileOptions& options, const std::string& command_line,
+                        std::ostream& out, std::ostream& err) {
+  if (!bench.all && bench.configs.empty()) throw ConfigError("profile: nothing to profile: give -c CONFIG (or --all)");
+  check_writable(options.json_file);
+  PlanOptions plan_options = make_plan_options(bench);
+  plan_options.trials = 1;
+  plan_options.cpu_baseline = false;
+  const bool strict = bench.configs.size() == 1 && !bench.all;
+  const Plan plan = make_plan(select_configs(bench), plan_options, strict);
+  for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
+
+  // CUPTI must be on before any CUDA context or net exists: created before the environment is read
+  // (that asks OpenCV for its devices) and before any model is loaded.
+  const bool any_cuda = std::any_of(plan.items.begin(), plan.items.end(),
+                                    [](const PlanItem& i) { return i.backend_target.is_cuda(); });
+  const auto gpu = make_gpu_activity_recorder(!any_cuda                ? "not recorded: no CUDA target selected"
+                                              : !options.gpu_activity ? "not recorded (--no-gpu-activity)"
+                                                                      : "");
+  const Environment environment = collect_environment(command_line);
+  const std::optional<bool> runs_fp16 =
+      environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);
+
+  std::vector<ModelProfile> profiles;
+  bool json_failed = false;
+  for (const auto& item : plan.items) {
+    profiles.push_back(profile_item(item, options.settings, *gpu, runs_fp16, [&err](const std::string& line) {
+      fmt::print(err, "zoo-bench: profile: {}\n", line);
+      err.flush();
+    }));
+    print_profile(profiles.back(), out);
+    if (options.json_file.empty()) continue;
+    try {  // rewritten after every profile: what was measured is kept if a later one crashes
+      write_profiles_json(options.json_file, profiles, environment);
+    } catch (const Error& e) {
+      fmt::print(err, "zoo-bench: error: {}\n", e.what());
+      json_failed = true;
+    }
+  }
+  bool failed = json_failed, incomplete = false;
+  for (const auto& p : profiles) {
+    if (p.status == Status::Failed) failed = true;
+    if (p.status == Status::Missing || p.status == Status::Unsupported) incomplete = true;
+  }
+  if (profiles.empty()) throw ConfigError("profile: the selection holds nothing to profile");
+  return failed ? kExitFailed : incomplete ? kExitIncomplete : kExitOk;
+}
+
+}  // namespace zoobench

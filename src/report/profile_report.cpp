@@ -1,0 +1,277 @@
+#include "zoobench/report/profile_report.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "zoobench/error.hpp"
+#include "zoobench/report/table.hpp"
+#include "zoobench/stats/stats.hpp"
+
+namespace zoobench {
+
+namespace {
+
+using nlohmann::json;
+
+std::string ms(double v) { return fmt::format("{:.3f}", v); }
+std::string pct(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
+
+std::string layer_range(const NetProfile& net, const profile::Segment& s) {
+  if (s.first == s.last) return net.layers[s.first].name;
+  return fmt::format("{} .. {} ({} layers)", net.layers[s.first].name, net.layers[s.last].name, s.layer_count());
+}
+
+void print_gpu(const ModelProfile& p, std::ostream& out) {
+  if (!p.gpu_recorded) {
+    fmt::print(out, "GPU activity: {}\n", p.gpu_status);
+    return;
+  }
+  const auto& g = p.gpu;
+  fmt::print(out, "GPU activity ({}), median per steady forward of {}:\n", p.gpu_status, g.forwards);
+  fmt::print(out, "  kernels {:.0f}, copies {:.0f} (to device {:.0f}, to host {:.0f}), memsets {:.0f}\n", g.kernels,
+             g.copies, g.copies_to_device, g.copies_to_host, g.memsets);
+  fmt::print(out, "  GPU busy {} ms of {} ms wall: busy share {}{}\n", ms(g.busy_ms), ms(g.wall_ms), pct(g.busy_share),
+             g.launch_bound ? fmt::format(" -> LAUNCH-BOUND (the GPU idles more than {} of the forward)",
+                                          pct(1 - profile::kLaunchBoundShare))
+                            : "");
+  std::string kinds;
+  for (const auto& [kind, n] : g.records_by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n);
+  fmt::print(out, "  records by kind over {} forwards: {}{}\n", g.forwards, kinds.empty() ? "none" : kinds,
+             g.dropped > 0 ? fmt::format(" (CUPTI DROPPED {} records)", g.dropped) : "");
+  const auto& f = p.first_forward_gpu;
+  fmt::print(out, "  first forward: kernels {}, copies {}, memsets {}, busy {} ms of {} ms\n", f.kernels, f.copies,
+             f.memsets, ms(f.busy_ms), ms(f.wall_ms));
+}
+
+void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) {
+  fmt::print(out, "\n{}: {} layers, {} cut points x {} forwards ({} of each), {:.1f} s\n", net.label,
+             net.layers.size(), net.cuts.size(), p.settings.repeats, profile::estimator_name(p.settings.estimator),
+             net.seconds);
+  if (!net.error.empty()) fmt::print(out, "  FAILED while timing cut points: {}\n", net.error);
+  if (net.whole_net_on_cpu) {
+    fmt::print(out, "  the whole net was set up on the CPU, not on {}: these are CPU times\n", p.backend_target.name);
+  }
+  if (net.segments.empty()) return;
+  const double total = profile::segments_sum(net.segments);
+  Table top({"#", "layers", "type", "ms", "share", "+/- (IQR)", "note"},
+            {Table::Align::Right, Table::Align::Left, Table::Align::Left, Table::Align::Right, Table::Align::Right,
+             Table::Align::Right});
+  int rank = 0;
+  for (std::size_t i : profile::costliest(net.segments, p.settings.top_n)) {
+    const auto& s = net.segments[i];
+    top.add_row({std::to_string(++rank), layer_range(net, s), s.type, ms(s.ms), total > 0 ? pct(s.ms / total) : "-",
+                 ms(s.cut_spread_ms), s.fallback_layers.empty() ? "" : "CPU FALLBACK"});
+  }
+  fmt::print(out, "Costliest segments:\n{}", top.to_text());
+  Table types({"type", "layers", "ms", "share"},
+              {Table::Align::Left, Table::Align::Right, Table::Align::Right, Table::Align::Right});
+  for (const auto& t : profile::time_by_type(net.segments)) {
+    types.add_row({t.type, std::to_string(t.layers), ms(t.ms), pct(t.share)});
+  }
+  fmt::print(out, "Time by layer type:\n{}", types.to_text());
+  if (!net.fallbacks.empty()) {
+    Table fb({"fallback layer", "own ms", "next segment ms", "with copies ms"},
+             {Table::Align::Left, Table::Align::Right, Table::Align::Right, Table::Align::Right});
+    auto order = net.fallbacks;
+    std::stable_sort(order.begin(), order.end(), [](const profile::FallbackCost& a, const profile::FallbackCost& b) {
+      return a.with_copies_ms > b.with_copies_ms;
+    });
+    double all = 0;
+    for (const auto& f : order) all += f.with_copies_ms;
+    for (std::size_t i = 0; i < order.size() && i < p.settings.top_n; ++i) {
+      const auto& f = order[i];
+      fb.add_row({f.layer, ms(f.own_ms), ms(f.next_ms), ms(f.with_copies_ms)});
+    }
+    fmt::print(out, "Layers that fell back to the CPU: {}, with copies {} ms in all (own + next segment, an upper "
+                    "bound){}:\n{}",
+               order.size(), ms(all), order.size() > p.settings.top_n ? "; the costliest listed, all in the JSON" : "",
+               fb.to_text());
+  }
+  const auto& c = net.sum_check;
+  if (c.whole_ms > 0) {
+    fmt::print(out,
+               "Check: segments add up to {} ms, a whole forward of this net takes {} ms: {} off, {} (tolerance {}; "
+               "the whole forward copies {} output(s) to the host, the last cut 1)\n",
+               ms(c.sum_ms), ms(c.whole_ms), pct(c.relative_error), c.within ? "within" : "OUTSIDE", pct(c.tolerance),
+               net.outputs);
+  }
+  if (net.validation) {
+    const auto& v = *net.validation;
+    fmt::print(out,
+               "Validation against getPerfProfile ({} segments): rank correlation {:.3f}; top-{} share {} (method) vs "
+               "{} (getPerfProfile), {} of the top {} in common; totals {} vs {} ms\n",
+               v.segments, v.rank_correlation, v.top_n, pct(v.top_share_method), pct(v.top_share_reference),
+               v.top_overlap, v.top_n, ms(v.method_total_ms), ms(v.reference_total_ms));
+  }
+}
+
+json gpu_forward_json(const profile::GpuForward& f) {
+  return {{"wall_ms", f.wall_ms},     {"kernels", f.kernels},   {"copies", f.copies},
+          {"copies_to_device", f.copies_to_device}, {"copies_to_host", f.copies_to_host},
+          {"memsets", f.memsets},     {"busy_ms", f.busy_ms},   {"records_by_kind", f.records_by_kind},
+          {"contexts", f.contexts},   {"streams", f.streams},   {"dropped", f.dropped}};
+}
+
+json net_json(const NetProfile& net) {
+  json layers = json::array();
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const auto& l = net.layers[i];
+    json j = {{"index", i}, {"name", l.name}, {"type", l.type}, {"fallback", l.fallback}};
+    if (i < net.reference_ms.size()) j["getperfprofile_ms"] = net.reference_ms[i];
+    layers.push_back(std::move(j));
+  }
+  json segments = json::array();
+  for (const auto& s : net.segments) {
+    segments.push_back({{"first", s.first},
+                        {"last", s.last},
+                        {"first_layer", net.layers[s.first].name},
+                        {"last_layer", net.layers[s.last].name},
+                        {"type", s.type},
+                        {"ms", s.ms},
+                        {"cut_median_ms", s.cut_median_ms},
+                        {"cut_iqr_ms", s.cut_spread_ms},
+                        {"fallback_layers", s.fallback_layers}});
+  }
+  json fallbacks = json::array();
+  for (const auto& f : net.fallbacks) {
+    fallbacks.push_back(
+        {{"layer", f.layer}, {"own_ms", f.own_ms}, {"next_ms", f.next_ms}, {"with_copies_ms", f.with_copies_ms}});
+  }
+  json types = json::array();
+  for (const auto& t : profile::time_by_type(net.segments)) {
+    types.push_back({{"type", t.type}, {"layers", t.layers}, {"ms", t.ms}, {"share", t.share}});
+  }
+  json cuts = json::array();
+  for (const auto& c : net.cuts) cuts.push_back({{"layer", c.layer}, {"samples_ms", c.samples_ms}});
+  json j = {{"label", net.label},   {"whole_net_on_cpu", net.whole_net_on_cpu}, {"layers", layers}, {"segments", segments}, {"by_type", types},
+            {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms}, {"outputs", net.outputs},
+            {"seconds", net.seconds}, {"error", net.error}};
+  const auto& c = net.sum_check;
+  j["sum_check"] = c.whole_ms > 0 ? json{{"sum_ms", c.sum_ms},
+                                         {"whole_ms", c.whole_ms},
+                                         {"relative_error", c.relative_error},
+                                         {"tolerance", c.tolerance},
+                                         {"within", c.within}}
+                                  : json(nullptr);
+  if (net.validation) {
+    const auto& v = *net.validation;
+    j["validation"] = {{"reference", "getPerfProfile"},
+                       {"segments", v.segments},
+                       {"rank_correlation", v.rank_correlation},
+                       {"top_n", v.top_n},
+                       {"top_share_method", v.top_share_method},
+                       {"top_share_reference", v.top_share_reference},
+                       {"top_overlap", v.top_overlap},
+                       {"method_total_ms", v.method_total_ms},
+                       {"reference_total_ms", v.reference_total_ms}};
+  } else {
+    j["validation"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace
+
+void print_profile(const ModelProfile& p, std::ostream& out) {
+  fmt::print(out, "\n=== profile: {} {} {} on {} ===\n", p.model, p.files, p.input_size, p.backend_target.name);
+  if (p.status != Status::Ok && p.nets.empty()) {
+    fmt::print(out, "{}: {}\n", status_name(p.status), p.message);
+    return;
+  }
+  if (p.device.checked()) fmt::print(out, "placement: {}\n", p.device.describe());
+  const auto& c = p.cold;
+  fmt::print(out,
+             "Cold start: load {} ms; first forward {} ms (backend set-up: {} ms over steady); second forward {} ms; "
+             "steady median {} ms ({} forwards)\n",
+             ms(c.load_ms), ms(c.first_forward_ms), ms(c.setup_overhead_ms()), ms(c.second_forward_ms), ms(c.steady_ms),
+             p.steady_ms.size());
+  print_gpu(p, out);
+  for (const auto& net : p.nets) print_net(p, net, out);
+  if (p.status != Status::Ok) fmt::print(out, "{}: {}\n", status_name(p.status), p.message);
+}
+
+json profile_json(const ModelProfile& p) {
+  json nets = json::array();
+  for (const auto& n : p.nets) nets.push_back(net_json(n));
+  json steady_gpu = json::array();
+  for (const auto& f : p.steady_gpu) steady_gpu.push_back(gpu_forward_json(f));
+  json j = {{"config", p.config},
+            {"model", p.model},
+            {"files", p.files},
+            {"input_size", p.input_size},
+            {"backend_target", {{"index", p.backend_target.index}, {"name", p.backend_target.name}}},
+            {"status", status_name(p.status)},
+            {"message", p.message},
+            {"placement", p.device.checked() ? p.device.describe() : "-"},
+            {"settings",
+             {{"repeats", p.settings.repeats}, {"max_cuts", p.settings.max_cuts}, {"top_n", p.settings.top_n},
+              {"estimator", profile::estimator_name(p.settings.estimator)},
+              {"sum_tolerance", p.settings.sum_tolerance}}},
+            {"cold_start",
+             {{"load_ms", p.cold.load_ms},
+              {"first_forward_ms", p.cold.first_forward_ms},
+              {"second_forward_ms", p.cold.second_forward_ms},
+              {"steady_median_ms", p.cold.steady_ms},
+              {"setup_overhead_ms", p.cold.setup_overhead_ms()}}},
+            {"steady_forward_ms", p.steady_ms},
+            {"gpu_activity", {{"recorded", p.gpu_recorded}, {"status", p.gpu_status}}},
+            {"nets", nets}};
+  if (p.gpu_recorded) {
+    const auto& g = p.gpu;
+    j["gpu_activity"].update({{"first_forward", gpu_forward_json(p.first_forward_gpu)},
+                              {"steady_forwards", steady_gpu},
+                              {"median_kernels", g.kernels},
+                              {"median_copies", g.copies},
+                              {"median_busy_ms", g.busy_ms},
+                              {"median_wall_ms", g.wall_ms},
+                              {"busy_share", g.busy_share},
+                              {"launch_bound", g.launch_bound},
+                              {"launch_bound_below_share", profile::kLaunchBoundShare},
+                              {"records_by_kind", g.records_by_kind},
+                              {"dropped", g.dropped}});
+  }
+  return j;
+}
+
+json profiles_json(const std::vector<ModelProfile>& profiles, const Environment& e) {
+  json list = json::array();
+  for (const auto& p : profiles) list.push_back(profile_json(p));
+  return {{"zoo_bench_profile", 1},
+          {"environment",
+           {{"zoo_bench_version", e.zoo_bench_version},
+            {"opencv_version", e.opencv_version},
+            {"opencv_cuda", e.opencv_cuda},
+            {"cuda_version", e.cuda_version},
+            {"cudnn_version", e.cudnn_version},
+            {"nvidia_driver", e.nvidia_driver},
+            {"opencv_threads", e.opencv_threads},
+            {"command_line", e.command_line},
+            {"started_at", e.started_at},
+            {"host", e.host},
+            {"cpu", e.cpu},
+            {"gpus", gpus_text(e)}}},
+          {"profiles", list}};
+}
+
+void write_profiles_json(const std::filesystem::path& file, const std::vector<ModelProfile>& profiles,
+                         const Environment& environment) {
+  const std::filesystem::path tmp = std::filesystem::path(file).concat(".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("{}: cannot write the profile JSON (check the folder exists and is writable)",
+                                      file.string()));
+    out << profiles_json(profiles, environment).dump(1) << "\n";
+    if (!out) throw Error(fmt::format("{}: writing the profile JSON failed", file.string()));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw Error(fmt::format("{}: cannot replace it with the profile JSON", file.string()));
+  }
+}
+
+}  // namespace zoobench

@@ -1,0 +1,174 @@
+// `zoo-bench profile` end to end on the CPU with a generated stand-in (needs nothing from ../shared): the
+// real load, cut-point forwards, getPerfProfile validation, JSON of every layer, the CUPTI column when
+// no CUDA target is chosen, `--profile` after a run, and the usage errors.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "test_support.hpp"
+#include "zoobench/device/device.hpp"
+
+namespace zoobench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kModelFile = "image_classification_mobilenetv1_2022apr.onnx";
+
+struct Workspace {
+  fs::path root;
+  std::string dirs;
+};
+
+const fs::path& standin_model() {
+  static const fs::path model = [] {
+    const fs::path dir = fs::temp_directory_path() / fmt::format("zoobench_profile_standin_{}", ::getpid());
+    fs::create_directories(dir);
+    return test::make_onnx(dir / kModelFile, {{"input", {1, 3, 224, 224}}}, {{"output", {1, 1000}}});
+  }();
+  return model;
+}
+
+Workspace make_workspace() {
+  Workspace w;
+  w.root = test::scratch_dir();
+  const fs::path configs = w.root / "configs", models = w.root / "models", data = w.root / "data";
+  fs::create_directories(configs);
+  fs::copy_file(test::source_dir() / "configs" / "image_classification_mobilenet.yaml",
+                configs / "image_classification_mobilenet.yaml");
+  fs::create_directories(models / "image_classification_mobilenet");
+  fs::copy_file(standin_model(), models / "image_classification_mobilenet" / kModelFile);
+  fs::create_directories(data / "image_classification");
+  cv::Mat image(300, 400, CV_8UC3);
+  cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+  EXPECT_TRUE(cv::imwrite((data / "image_classification" / "noise.png").string(), image));
+  w.dirs = fmt::format("--configs-dir '{}' --models-dir '{}' --data-dir '{}'", configs.string(), models.string(),
+                       data.string());
+  return w;
+}
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  EXPECT_TRUE(in) << file << " was not written";
+  return json::parse(in);
+}
+
+TEST(ProfileCli, CpuProfileOfAStandIn) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "profile.json";
+  const auto r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 0 --repeats 3 --json '{}'",
+                                                 w.dirs, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Cold start: load"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Costliest segments"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Time by layer type"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Validation against getPerfProfile"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("GPU activity: not recorded"), std::string::npos) << r.output;
+
+  const json j = read_json(out);
+  ASSERT_EQ(j.at("profiles").size(), 1u);
+  const json& p = j.at("profiles")[0];
+  EXPECT_EQ(p.at("status"), "ok");
+  EXPECT_EQ(p.at("backend_target").at("name"), "CPU");
+  EXPECT_FALSE(p.at("gpu_activity").at("recorded").get<bool>());
+  EXPECT_GT(p.at("cold_start").at("load_ms").get<double>(), 0.0);
+  EXPECT_GT(p.at("cold_start").at("first_forward_ms").get<double>(), 0.0);
+  EXPECT_EQ(p.at("steady_forward_ms").size(), 3u);
+  ASSERT_EQ(p.at("nets").size(), 1u);
+  const json& net = p.at("nets")[0];
+  // Conv, GlobalAveragePool, Flatten, Gemm, Reshape: every layer a cut point, in execution order.
+  const auto& layers = net.at("layers");
+  ASSERT_GE(layers.size(), 4u);
+  EXPECT_EQ(net.at("segments").size(), layers.size());
+  EXPECT_EQ(net.at("cuts").size(), layers.size());
+  EXPECT_EQ(layers[0].at("type"), "Convolution");
+  for (const auto& cut : net.at("cuts")) EXPECT_EQ(cut.at("samples_ms").size(), 3u);
+  for (const auto& l : layers) {
+    EXPECT_FALSE(l.at("fallback").get<bool>());
+    EXPECT_TRUE(l.contains("getperfprofile_ms"));  // the CPU's ground truth, per layer
+  }
+  double sum = 0;
+  for (const auto& s : net.at("segments")) sum += s.at("ms").get<double>();
+  EXPECT_NEAR(sum, net.at("segments").back().at("cut_median_ms").get<double>(), 1e-9);  // telescoping
+  ASSERT_FALSE(net.at("sum_check").is_null());
+  EXPECT_NEAR(net.at("sum_check").at("sum_ms").get<double>(), sum, 1e-9);
+  EXPECT_GT(net.at("sum_check").at("whole_ms").get<double>(), 0.0);
+  ASSERT_FALSE(net.at("validation").is_null());
+  EXPECT_EQ(net.at("validation").at("segments").get<std::size_t>(), layers.size());
+  EXPECT_GE(net.at("validation").at("rank_correlation").get<double>(), -1.0);
+  EXPECT_LE(net.at("validation").at("rank_correlation").get<double>(), 1.0);
+  EXPECT_EQ(j.at("environment").at("opencv_version"), CV_VERSION);
+}
+
+TEST(ProfileCli, MaxLayersGroupsConsecutiveLayers) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "grouped.json";
+  const auto r = test::run_zoo_bench(fmt::format(
+      "profile --all {} --backend-target 0 --repeats 2 --max-layers 2 --json '{}'", w.dirs, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json net = read_json(out).at("profiles")[0].at("nets")[0];
+  const auto layer_count = net.at("layers").size();
+  const auto& segments = net.at("segments");
+  ASSERT_LE(segments.size(), 3u);
+  ASSERT_LT(segments.size(), layer_count);
+  EXPECT_EQ(segments.back().at("last").get<std::size_t>(), layer_count - 1);  // always ends at the last layer
+  std::size_t covered = 0;
+  for (const auto& s : segments) {
+    EXPECT_EQ(s.at("first").get<std::size_t>(), covered);  // consecutive, no gap
+    covered = s.at("last").get<std::size_t>() + 1;
+  }
+  EXPECT_EQ(covered, layer_count);
+}
+
+TEST(ProfileCli, ProfileAfterAnOrdinaryRun) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "after_run.json";
+  const auto r = test::run_zoo_bench(fmt::format("--all {} --warmup 0 --repeat 2 --profile --profile-json '{}'",
+                                                 w.dirs, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("=== profile: MobileNet"), std::string::npos) << r.output;
+  EXPECT_EQ(read_json(out).at("profiles")[0].at("status"), "ok");
+}
+
+TEST(ProfileCli, CudaOnAnOpenCVWithoutCudaSaysSo) {
+  if (current_build_facts().cuda) GTEST_SKIP() << "this OpenCV has CUDA: the CUDA profile would really run";
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "cuda.json";
+  const auto r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 1 --repeats 2 --json '{}'",
+                                                 w.dirs, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("the whole net was set up on the CPU, not on CUDA"), std::string::npos) << r.output;
+  const json p = read_json(out).at("profiles")[0];
+  EXPECT_EQ(p.at("backend_target").at("name"), "CUDA");
+  EXPECT_NE(p.at("placement").get<std::string>().find("whole net on CPU"), std::string::npos) << p.at("placement");
+  // Without a GPU there is no activity to record, whether or not CUPTI was built in; the reason is given.
+  EXPECT_FALSE(p.at("gpu_activity").at("recorded").get<bool>());
+  EXPECT_FALSE(p.at("gpu_activity").at("status").get<std::string>().empty());
+  const json net = p.at("nets")[0];
+  EXPECT_TRUE(net.at("whole_net_on_cpu").get<bool>());
+  EXPECT_TRUE(net.at("fallbacks").empty());
+  EXPECT_TRUE(net.at("validation").is_null()) << "getPerfProfile is the ground truth on the CPU target only";
+}
+
+TEST(ProfileCli, UsageErrors) {
+  const Workspace w = make_workspace();
+  auto r = test::run_zoo_bench(fmt::format("profile {}", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("give -c CONFIG"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --json '{}'", w.dirs, (w.root / "no" / "dir" / "p.json").string()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("cannot write the profile JSON"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --repeats 0", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+}  // namespace
+}  // namespace zoobench
