@@ -10,6 +10,9 @@
 #include <opencv2/core.hpp>
 
 #include "zoobench/catalog/catalog.hpp"
+#include "zoobench/cli/device_run.hpp"
+#include "zoobench/device/device_choice.hpp"
+#include "zoobench/plan/split.hpp"
 #include "zoobench/config/config.hpp"
 #include "zoobench/device/doctor.hpp"
 #include "zoobench/error.hpp"
@@ -135,6 +138,18 @@ std::string row_label(const BenchmarkRow& r) {
   return fmt::format("{} {}{} on {}", r.model, r.file_list, size, r.backend_target.name);
 }
 
+// --device: "" when every trial that read its GPU's free memory saw memory taken there; else what it saw.
+std::string memory_seen_on_gpu(const BenchmarkRow& r, const std::vector<RunRecord>& records) {
+  for (const std::size_t i : r.record_indices) {
+    const auto& gpu = records[i].gpu;
+    if (gpu && gpu->memory_taken >= 0 && !gpu->memory_seen()) {
+      return fmt::format("trial {} took no memory on GPU {} ({}), so nothing shows it ran there",
+                         records[i].trial, gpu->index, gpu->name);
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 int exit_code_for(const ResultSet& set, bool missing_is_ok) {
@@ -154,7 +169,9 @@ std::vector<std::string> cuda_requirement_failures(const ResultSet& set) {
     const std::string what = row_label(r);
     if (r.status == Status::Failed) failures.push_back(fmt::format("{}: failed: {}", what, r.message));
     else if (r.ok() && !r.placement.verified()) failures.push_back(fmt::format("{}: {}", what, r.placement.describe()));
-    else if (r.ok()) ++verified;
+    else if (r.ok() && !memory_seen_on_gpu(r, set.records).empty()) {
+      failures.push_back(fmt::format("{}: {}", what, memory_seen_on_gpu(r, set.records)));
+    } else if (r.ok()) ++verified;
   }
   if (verified == 0 && failures.empty()) failures.push_back("no CUDA row ran, so nothing shows the GPU was used");
   return failures;
@@ -245,8 +262,12 @@ int run_report_command(const ReportOptions& options, std::ostream& out) {
   return exit_code_for(set, false);
 }
 
-int run_doctor_command(const std::string& json_file, std::ostream& out) {
-  const DoctorReport report = run_doctor();
+int run_doctor_command(const std::string& json_file, std::ostream& out, const std::string& device_option) {
+  // With no device visible the doctor still runs: saying why is its job (exit 4), not a usage error.
+  const DeviceChoice choice = device_option.empty() ? DeviceChoice{} : parse_device_choice(device_option);
+  const std::vector<CudaDevice> visible = choice.given() ? cuda_devices() : std::vector<CudaDevice>{};
+  const std::vector<int> selected = visible.empty() ? std::vector<int>{} : resolve_devices(choice, visible);
+  const DoctorReport report = run_doctor(selected);
   print_doctor(report, out);
   if (!json_file.empty()) {
     std::ofstream file(json_file);
@@ -262,8 +283,10 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
                                            [](int i) { return backend_target_at(i).is_cuda(); })) {
     throw ConfigError("--require-cuda needs a CUDA target: add --backend-target 1, 2 or 1,2");
   }
+  if (!options.device.empty()) parse_device_choice(options.device);  // a malformed --device fails first
   const bool strict = options.configs.size() == 1 && !options.all;  // one named config: errors are usage errors
   const Plan plan = make_plan(select_configs(options), make_plan_options(options), strict);
+  const std::vector<int> gpu_indices = devices_for_run(options.device, plan, cuda_devices());
   if (options.dry_run) {
     for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
     return print_plan(plan, out);
@@ -304,8 +327,23 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   // OpenCV uses device 0 unless told otherwise: its FP16 capability is the evidence OpenCV 4.10 leaves.
   const std::optional<bool> runs_fp16 =
       environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);
-  Runner runner(on_record, on_warning, runs_fp16);
-  for (const auto& item : plan.items) runner.run(item);
+  if (gpu_indices.empty()) {
+    Runner runner(on_record, on_warning, runs_fp16);
+    for (const auto& item : plan.items) runner.run(item);
+  } else {
+    // --device: one worker thread per GPU; records arrive here one at a time and are kept in plan order.
+    std::set<std::string> warned;
+    PlanOrder order;
+    auto on_placed = [&](PlacedRecord placed) {
+      for (auto& reporter : reporters) reporter->record(placed.record);
+      const std::size_t at = order.insert(placed.item, placed.seq);
+      records.insert(records.begin() + static_cast<std::ptrdiff_t>(at), std::move(placed.record));
+      publish(snapshot(Intervals::Skip), false);
+    };
+    auto once = [&](const std::string& w) { if (warned.insert(w).second) on_warning(w); };
+    run_on_workers(plan, split_plan(plan, gpu_indices.size()), gpu_workers(gpu_indices, environment.gpus), on_placed,
+                   once);
+  }
 
   const ResultSet set = snapshot(Intervals::Bootstrap);
   publish(set, true);

@@ -79,6 +79,9 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                "(a failure, a CPU fallback, an FP16 demotion or an unverified placement all fail)");
   app.add_flag("--require-same-answers", o.require_same_answers,
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
+  app.add_option("--device", o.device,
+                 "CUDA device for the CUDA backend/targets: an index (0, 1, ...; as after CUDA_VISIBLE_DEVICES) or "
+                 "'all' to spread the trials over every visible GPU, one worker thread each (default: OpenCV's, 0)");
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -100,6 +103,10 @@ int cli_main(int argc, char** argv) {
       "doctor", "Check that OpenCV's CUDA target really works here: build facts, GPUs, architecture match, and a "
                 "live probe on CUDA and CUDA FP16 (exit 0 usable, 4 not)");
   doctor->add_option("--json", doctor_json, "Also write the report as JSON to this file");
+  std::string doctor_device;
+  doctor->add_option("--device", doctor_device,
+                     "Probe this CUDA device (index) or 'all' of them, with one verdict per GPU (default: OpenCV's "
+                     "default device)");
   ReportOptions report_options;
   CLI::App* report = app.add_subcommand(
       "report", "Recompute the tables of a results JSON from its raw samples with this zoo-bench's statistics "
@@ -122,7 +129,7 @@ int cli_main(int argc, char** argv) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_WARNING);
 
   try {
-    if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout);
+    if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout, doctor_device);
     if (report->parsed()) return run_report_command(report_options, std::cout);
     if (options.list && !options.dry_run) return list_configs(options, std::cout, std::cerr);
     if (!options.all && options.configs.empty() && !options.dry_run) {

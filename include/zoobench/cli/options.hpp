@@ -24,6 +24,7 @@ struct BenchOptions {
   std::string json_file, csv_file, markdown_file;
   bool require_cuda = false;              // a CUDA row not verified on the GPU -> kExitNoCuda
   bool require_same_answers = false;      // a GPU answer that differs from the CPU's -> kExitAnswersDiffer
+  std::string device;                     // --device N|all for the CUDA items; "" = OpenCV's default (0)
 };
 
 // `zoo-bench report RESULTS.json`: the tables again, from the stored samples.
