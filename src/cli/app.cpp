@@ -116,14 +116,17 @@ std::vector<RunRecord> load_baseline(const std::string& file, const Environment&
   return cpu;
 }
 
-int print_plan(const Plan& plan, std::ostream& out) {
+// gpus: with --device, the GPU of each item's worker (split_plan), shown on its CUDA items; else empty.
+int print_plan(const Plan& plan, std::ostream& out, const std::vector<int>& gpus) {
   Table table({"#", "config", "model", "files", "target", "trial", "sizes", "warmup", "repeat", "status"},
               {Table::Align::Right});
   int n = 0;
   for (const auto& item : plan.items) {
+    const bool on_gpu = !gpus.empty() && item.backend_target.is_cuda();
     table.add_row({std::to_string(++n), item.config_name, item.config ? item.config->model_name : "-",
                    item.variant.files.empty() ? "-" : item.variant.file_list(),
-                   item.backend_target.name + (item.added_as_baseline ? " (baseline)" : ""),
+                   item.backend_target.name + (item.added_as_baseline ? " (baseline)" : "") +
+                       (on_gpu ? fmt::format(" on GPU {}", gpus[static_cast<std::size_t>(n - 1)]) : ""),
                    fmt::format("{}/{}", item.trial, item.trials), item.sizes_text(), std::to_string(item.timing.warmup),
                    std::to_string(item.timing.repeat),
                    item.runnable() ? "runs" : fmt::format("{}: {}", status_name(item.status), item.reason)});
@@ -289,7 +292,15 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   const std::vector<int> gpu_indices = devices_for_run(options.device, plan, cuda_devices());
   if (options.dry_run) {
     for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
-    return print_plan(plan, out);
+    std::vector<int> item_gpus;
+    if (!gpu_indices.empty()) {
+      item_gpus.resize(plan.items.size());
+      const auto split = split_plan(plan, gpu_indices.size());
+      for (std::size_t w = 0; w < split.size(); ++w) {
+        for (const std::size_t i : split[w]) item_gpus[i] = gpu_indices[w];
+      }
+    }
+    return print_plan(plan, out, item_gpus);
   }
   const Environment environment = collect_environment(command_line);
   const std::vector<RunRecord> baseline = load_baseline(options.baseline_file, environment);
