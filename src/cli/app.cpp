@@ -289,7 +289,8 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   if (!options.device.empty()) parse_device_choice(options.device);  // a malformed --device fails first
   const bool strict = options.configs.size() == 1 && !options.all;  // one named config: errors are usage errors
   const Plan plan = make_plan(select_configs(options), make_plan_options(options), strict);
-  const std::vector<int> gpu_indices = devices_for_run(options.device, plan, cuda_devices());
+  const std::vector<int> gpu_indices =
+      options.device.empty() ? std::vector<int>{} : devices_for_run(options.device, plan, cuda_devices());
   if (options.dry_run) {
     for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
     std::vector<int> item_gpus;
