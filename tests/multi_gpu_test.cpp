@@ -15,6 +15,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "test_support.hpp"
+#include "zoobench/cli/app.hpp"
 #include "zoobench/cli/device_run.hpp"
 #include "zoobench/device/device_choice.hpp"
 #include "zoobench/device/doctor.hpp"
@@ -514,6 +515,38 @@ TEST(GpuRecords, TheGpuOfARecordSurvivesTheResultsFile) {
   const auto j = results_json(set, true);
   EXPECT_EQ(j.at("rows").at(0).at("gpu"), nlohmann::json::array({1}));
   EXPECT_EQ(j.at("gpu_comparison").at("gpus").at(0).at("uuid"), r.gpu->uuid);
+}
+
+// ---- --require-cuda: memory must be seen taken on the row's GPU ----
+
+RunRecord verified_record(int pair, long long memory_taken) {
+  RunRecord r;
+  r.config = "fake.yaml";
+  r.model = "Fake";
+  r.precision = "fp32";
+  r.file_list = "['fake.onnx']";
+  r.backend_target = backend_target_at(pair);
+  r.input_size = {64, 48};
+  r.samples.total = r.samples.infer = {5, 5, 5};
+  if (r.backend_target.placement_checked) {
+    r.device.state = Placement::OnGpu;
+    r.device.layers = r.device.gpu_layers = 4;
+  }
+  if (r.backend_target.is_cuda()) r.gpu = RunRecord::GpuUse{1, "NVIDIA H200", "GPU-1", memory_taken};
+  return r;
+}
+
+std::vector<std::string> require_cuda(long long memory_taken) {
+  return cuda_requirement_failures(aggregate(Environment{}, {verified_record(0, 0), verified_record(1, memory_taken)},
+                                             {}, "", tolerance_for_model, Intervals::Skip));
+}
+
+TEST(GpuRecords, RequireCudaFailsAVerifiedRowThatTookNoMemoryOnItsGpu) {
+  const auto none = require_cuda(0);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_NE(none[0].find("took no memory on GPU 1 (NVIDIA H200)"), std::string::npos) << none[0];
+  EXPECT_TRUE(require_cuda(64 << 20).empty()) << "memory seen taken: passes";
+  EXPECT_TRUE(require_cuda(-1).empty()) << "not measurable: the placement evidence decides alone";
 }
 
 // ---- the command line on this machine ----
