@@ -52,7 +52,12 @@ Runner::Runner(RecordSink on_record, WarningSink on_warning, std::optional<bool>
 
 void Runner::warn_unused_keys(const PlanItem& item) {
   if (!m_warned_configs.insert(item.config_name).second) return;
-  for (const auto& key : item.config->params.unused_keys()) {
+  std::vector<std::string> unused;
+  {
+    const auto guard = shared_lock();  // another worker may be building a model from the same params
+    unused = item.config->params.unused_keys();
+  }
+  for (const auto& key : unused) {
     m_on_warning(fmt::format("{}: key 'Model.{}' is not used by {}", item.config->file.string(), key,
                              item.family->name));
   }

@@ -49,11 +49,15 @@ class Runner {
   bool measure_size(const PlanItem& item, Measurable& subject, const InputGroup& group, std::string& log,
                     RunRecord& record);
 
-  // with_captured_log under the shared capture lock, when there is one.
+  // The shared lock, held (an empty lock when there is none). It also guards the config's ModelParams,
+  // which record the keys read, while models are built and their unused keys listed.
+  std::unique_lock<std::mutex> shared_lock() {
+    return m_capture_lock != nullptr ? std::unique_lock<std::mutex>(*m_capture_lock) : std::unique_lock<std::mutex>();
+  }
+  // with_captured_log under the shared lock.
   template <typename Call>
   void captured(std::string& log, Call&& call) {
-    std::unique_lock<std::mutex> guard;
-    if (m_capture_lock != nullptr) guard = std::unique_lock<std::mutex>(*m_capture_lock);
+    const auto guard = shared_lock();
     with_captured_log(log, std::forward<Call>(call));
   }
 
