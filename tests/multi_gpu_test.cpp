@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -367,6 +369,84 @@ TEST(DeviceWorkers, ACallbackThatThrowsStopsTheWorkersAndIsRethrown) {
   EXPECT_THROW(run_on_workers(plan, split_plan(plan, 2), fake_workers(fake, {0, 1}),
                               [](PlacedRecord) { throw Error("disk full"); }, [](const std::string&) {}),
                Error);
+}
+
+// A model that, while it is built (where the Runner captures the log), takes a while and then writes a
+// warning naming itself: overlapping captures on two workers would put two names in one record, or none.
+class SlowLoggingModel final : public Model {
+ public:
+  explicit SlowLoggingModel(int id) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    std::fprintf(stderr, "[ WARN:0@0.000] model %d is being built\n", id);
+    std::fflush(stderr);
+  }
+  void preprocess(const cv::Mat&, const cv::Mat&) override {}
+  void infer() override {}
+  void postprocess() override {}
+  std::string result_summary() const override { return "slow logging model"; }
+};
+
+TEST(DeviceWorkers, CapturesOnTwoWorkersNeverOverlap) {
+  std::atomic<int> built{0};
+  const Family fam = family("Thread").folder("thread").task("test").files({"thread.onnx"}).model(
+      [&built](const ModelContext&) -> std::unique_ptr<Model> { return std::make_unique<SlowLoggingModel>(++built); });
+  const Plan plan = runnable_plan(fam, 2);
+  FakeDevice fake;
+  std::vector<RunRecord> records;
+  run_on_workers(plan, split_plan(plan, 2), fake_workers(fake, {0, 1}),
+                 [&](PlacedRecord p) { records.push_back(std::move(p.record)); }, [](const std::string&) {});
+  ASSERT_EQ(records.size(), plan.items.size());
+  std::set<std::string> seen;
+  for (const auto& r : records) {
+    ASSERT_EQ(r.opencv_messages.size(), 1u) << "one model built per record, so one line each";
+    EXPECT_NE(r.opencv_messages[0].find("is being built"), std::string::npos) << r.opencv_messages[0];
+    seen.insert(r.opencv_messages[0]);
+  }
+  EXPECT_EQ(seen.size(), records.size()) << "every record has its own model's line";
+}
+
+// Real nets on two workers at once: the MobileNet stand-in on CPU and on CUDA, which an OpenCV without
+// CUDA runs on the CPU saying so in its log: each CUDA record shows its own fallback, no CPU record
+// carries a CUDA record's log lines, and every record is measured.
+TEST(DeviceWorkers, RealNetsOnTwoWorkersKeepEachItsOwnCapturedLog) {
+  if (current_build_facts().cuda) GTEST_SKIP() << "needs an OpenCV without CUDA, where CUDA falls back visibly";
+  const fs::path root = test::scratch_dir();
+  const fs::path models = root / "models" / "image_classification_mobilenet";
+  fs::create_directories(models);
+  test::make_onnx(models / "image_classification_mobilenetv1_2022apr.onnx", {{"input", {1, 3, 224, 224}}},
+                  {{"output", {1, 1000}}});
+  fs::create_directories(root / "data" / "image_classification");
+  cv::Mat image(300, 400, CV_8UC3);
+  cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+  ASSERT_TRUE(cv::imwrite((root / "data" / "image_classification" / "noise.png").string(), image));
+  PlanOptions options;
+  options.models_dir = root / "models";
+  options.data_dir = root / "data";
+  options.backend_targets = {0, 1};
+  options.trials = 4;
+  options.warmup = 0;
+  options.repeat = 2;
+  options.precisions = {Precision::FP32};
+  const Plan plan = make_plan({test::source_dir() / "configs" / "image_classification_mobilenet.yaml"}, options, true);
+  ASSERT_EQ(plan.items.size(), 8u);
+  FakeDevice fake;
+  std::vector<RunRecord> records(plan.items.size());
+  run_on_workers(plan, split_plan(plan, 2), fake_workers(fake, {0, 1}),
+                 [&](PlacedRecord p) { records.at(p.item) = std::move(p.record); }, [](const std::string&) {});
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const RunRecord& r = records[i];
+    ASSERT_EQ(r.status, Status::Ok) << i << ": " << r.message;
+    std::string messages;
+    for (const auto& m : r.opencv_messages) messages += m + "\n";
+    if (r.backend_target.is_cuda()) {
+      EXPECT_EQ(r.device.state, Placement::Fallback) << i << ": " << r.device.describe();
+      EXPECT_TRUE(r.device.whole_net_on_cpu) << i << ": " << r.device.describe();
+      ASSERT_TRUE(r.gpu);
+    } else {
+      EXPECT_EQ(messages.find("CUDA"), std::string::npos) << i << " (CPU) caught another worker's log:\n" << messages;
+      EXPECT_FALSE(r.gpu);
+    }
+  }
 }
 
 // ---- doctor --device: one verdict per GPU, with a fake probe ----
