@@ -621,10 +621,10 @@ Command: `zoo-bench --all`
 
 ## All rows
 
-| config | model | files | precision | target | source | size | net input | trials | n | median | 95% CI | trial medians | stable | zoo mean | min | mean | stddev | cv | p90 | p99 | pre | infer | post | load | first call | init | placement | placement detail | speed-up vs CPU | speed-up 95% CI | answer vs CPU | max \|diff\| vs CPU | FP16 vs FP32 max \|diff\| | result | status | message |
-|---|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 1.40-100.33 | 10.00 14.00 | - | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
-| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 0.37-64.39 | 4.00 6.00 | - | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (1.56-3.74) | 1.56-3.74 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
+| config | model | files | precision | target | GPU | source | size | net input | trials | n | median | 95% CI | trial medians | stable | zoo mean | min | mean | stddev | cv | p90 | p99 | pre | infer | post | load | first call | init | placement | placement detail | speed-up vs CPU | speed-up 95% CI | answer vs CPU | max \|diff\| vs CPU | FP16 vs FP32 max \|diff\| | result | status | message |
+|---|---|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|---|
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CPU | - | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 12.00 | 1.40-100.33 | 10.00 14.00 | - | 12.00 | 10.00 | 12.00 | 2.19 | 18.3% | - | - | 1.00 | 10.00 | 1.00 | 110.00 | 25.00 | - | - | - | - | - | - | - | - | 1 box | ok | - |
+| fake.yaml | Fake ['fake.onnx'] | ['fake.onnx'] | fp32 | CUDA | - | measured | [64, 48] | 1x3x48x64 | 2/2 | 6 | 5.00 | 0.37-64.39 | 4.00 6.00 | - | 5.00 | 4.00 | 5.00 | 1.10 | 21.9% | - | - | 1.00 | 3.00 | 1.00 | 400.00 | 60.00 | - | verified 5/5 | GPU 5/5 layers | 2.40x (1.56-3.74) | 1.56-3.74 | same (1/1 boxes, IoU 1.00) | 0.5 | - | 1 box | ok | - |
 
 ## Not measured
 

@@ -10,6 +10,9 @@
 #include <opencv2/core.hpp>
 
 #include "zoobench/catalog/catalog.hpp"
+#include "zoobench/cli/device_run.hpp"
+#include "zoobench/device/device_choice.hpp"
+#include "zoobench/plan/split.hpp"
 #include "zoobench/config/config.hpp"
 #include "zoobench/device/doctor.hpp"
 #include "zoobench/error.hpp"
@@ -116,14 +119,17 @@ std::vector<RunRecord> load_baseline(const std::string& file, const Environment&
   return cpu;
 }
 
-int print_plan(const Plan& plan, std::ostream& out) {
+// gpus: with --device, the GPU of each item's worker (split_plan), shown on its CUDA items; else empty.
+int print_plan(const Plan& plan, std::ostream& out, const std::vector<int>& gpus) {
   Table table({"#", "config", "model", "files", "target", "trial", "sizes", "warmup", "repeat", "status"},
               {Table::Align::Right});
   int n = 0;
   for (const auto& item : plan.items) {
+    const bool on_gpu = !gpus.empty() && item.backend_target.is_cuda();
     table.add_row({std::to_string(++n), item.config_name, item.config ? item.config->model_name : "-",
                    item.variant.files.empty() ? "-" : item.variant.file_list(),
-                   item.backend_target.name + (item.added_as_baseline ? " (baseline)" : ""),
+                   item.backend_target.name + (item.added_as_baseline ? " (baseline)" : "") +
+                       (on_gpu ? fmt::format(" on GPU {}", gpus[static_cast<std::size_t>(n - 1)]) : ""),
                    fmt::format("{}/{}", item.trial, item.trials), item.sizes_text(), std::to_string(item.timing.warmup),
                    std::to_string(item.timing.repeat),
                    item.runnable() ? "runs" : fmt::format("{}: {}", status_name(item.status), item.reason)});
@@ -136,6 +142,18 @@ int print_plan(const Plan& plan, std::ostream& out) {
 std::string row_label(const BenchmarkRow& r) {
   const std::string size = r.input_size.empty() ? "" : " " + size_text(r.input_size);
   return fmt::format("{} {}{} on {}", r.model, r.file_list, size, r.backend_target.name);
+}
+
+// --device: "" when every trial that read its GPU's free memory saw memory taken there; else what it saw.
+std::string memory_seen_on_gpu(const BenchmarkRow& r, const std::vector<RunRecord>& records) {
+  for (const std::size_t i : r.record_indices) {
+    const auto& gpu = records[i].gpu;
+    if (gpu && gpu->memory_taken >= 0 && !gpu->memory_seen()) {
+      return fmt::format("trial {} took no memory on GPU {} ({}), so nothing shows it ran there",
+                         records[i].trial, gpu->index, gpu->name);
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -157,7 +175,9 @@ std::vector<std::string> cuda_requirement_failures(const ResultSet& set) {
     const std::string what = row_label(r);
     if (r.status == Status::Failed) failures.push_back(fmt::format("{}: failed: {}", what, r.message));
     else if (r.ok() && !r.placement.verified()) failures.push_back(fmt::format("{}: {}", what, r.placement.describe()));
-    else if (r.ok()) ++verified;
+    else if (r.ok() && !memory_seen_on_gpu(r, set.records).empty()) {
+      failures.push_back(fmt::format("{}: {}", what, memory_seen_on_gpu(r, set.records)));
+    } else if (r.ok()) ++verified;
   }
   if (verified == 0 && failures.empty()) failures.push_back("no CUDA row ran, so nothing shows the GPU was used");
   return failures;
@@ -248,8 +268,12 @@ int run_report_command(const ReportOptions& options, std::ostream& out) {
   return exit_code_for(set, false);
 }
 
-int run_doctor_command(const std::string& json_file, std::ostream& out) {
-  const DoctorReport report = run_doctor();
+int run_doctor_command(const std::string& json_file, std::ostream& out, const std::string& device_option) {
+  // With no device visible the doctor still runs: saying why is its job (exit 4), not a usage error.
+  const DeviceChoice choice = device_option.empty() ? DeviceChoice{} : parse_device_choice(device_option);
+  const std::vector<CudaDevice> visible = choice.given() ? cuda_devices() : std::vector<CudaDevice>{};
+  const std::vector<int> selected = visible.empty() ? std::vector<int>{} : resolve_devices(choice, visible);
+  const DoctorReport report = run_doctor(selected);
   print_doctor(report, out);
   if (!json_file.empty()) {
     std::ofstream file(json_file);
@@ -265,11 +289,22 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
                                            [](int i) { return backend_target_at(i).is_cuda(); })) {
     throw ConfigError("--require-cuda needs a CUDA target: add --backend-target 1, 2 or 1,2");
   }
+  if (!options.device.empty()) parse_device_choice(options.device);  // a malformed --device fails first
   const bool strict = options.configs.size() == 1 && !options.all;  // one named config: errors are usage errors
   const Plan plan = make_plan(select_configs(options), make_plan_options(options), strict);
+  const std::vector<int> gpu_indices =
+      options.device.empty() ? std::vector<int>{} : devices_for_run(options.device, plan, cuda_devices());
   if (options.dry_run) {
     for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
-    return print_plan(plan, out);
+    std::vector<int> item_gpus;
+    if (!gpu_indices.empty()) {
+      item_gpus.resize(plan.items.size());
+      const auto split = split_plan(plan, gpu_indices.size());
+      for (std::size_t w = 0; w < split.size(); ++w) {
+        for (const std::size_t i : split[w]) item_gpus[i] = gpu_indices[w];
+      }
+    }
+    return print_plan(plan, out, item_gpus);
   }
   const Environment environment = collect_environment(command_line);
   const std::vector<RunRecord> baseline = load_baseline(options.baseline_file, environment);
@@ -307,8 +342,23 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   // OpenCV uses device 0 unless told otherwise: its FP16 capability is the evidence OpenCV 4.10 leaves.
   const std::optional<bool> runs_fp16 =
       environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);
-  Runner runner(on_record, on_warning, runs_fp16);
-  for (const auto& item : plan.items) runner.run(item);
+  if (gpu_indices.empty()) {
+    Runner runner(on_record, on_warning, runs_fp16);
+    for (const auto& item : plan.items) runner.run(item);
+  } else {
+    // --device: one worker thread per GPU; records arrive here one at a time and are kept in plan order.
+    std::set<std::string> warned;
+    PlanOrder order;
+    auto on_placed = [&](PlacedRecord placed) {
+      for (auto& reporter : reporters) reporter->record(placed.record);
+      const std::size_t at = order.insert(placed.item, placed.seq);
+      records.insert(records.begin() + static_cast<std::ptrdiff_t>(at), std::move(placed.record));
+      publish(snapshot(Intervals::Skip), false);
+    };
+    auto once = [&](const std::string& w) { if (warned.insert(w).second) on_warning(w); };
+    run_on_workers(plan, split_plan(plan, gpu_indices.size()), gpu_workers(gpu_indices, environment.gpus), on_placed,
+                   once);
+  }
 
   const ResultSet set = snapshot(Intervals::Bootstrap);
   publish(set, true);

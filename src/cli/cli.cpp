@@ -83,6 +83,9 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                "(a failure, a CPU fallback, an FP16 demotion or an unverified placement all fail)");
   app.add_flag("--require-same-answers", o.require_same_answers,
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
+  app.add_option("--device", o.device,
+                 "CUDA device for the CUDA backend/targets: an index (0, 1, ...; as after CUDA_VISIBLE_DEVICES) or "
+                 "'all' to spread the trials over every visible GPU, one worker thread each (default: OpenCV's, 0)");
   app.add_flag("--profile", o.profile,
                "After the run, profile every selected config and backend/target per layer (as `zoo-bench profile`)");
   app.add_option("--profile-json", o.profile_json, "With --profile: write every layer of the profiles as JSON here");
@@ -152,6 +155,10 @@ int cli_main(int argc, char** argv) {
   BenchOptions profile_bench;
   ProfileOptions profile_options;
   CLI::App* profile = add_profile_command(app, profile_bench, profile_options);
+  std::string doctor_device;
+  doctor->add_option("--device", doctor_device,
+                     "Probe this CUDA device (index) or 'all' of them, with one verdict per GPU (default: OpenCV's "
+                     "default device)");
   ReportOptions report_options;
   CLI::App* report = app.add_subcommand(
       "report", "Recompute the tables of a results JSON from its raw samples with this zoo-bench's statistics "
@@ -174,7 +181,7 @@ int cli_main(int argc, char** argv) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_WARNING);
 
   try {
-    if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout);
+    if (doctor->parsed()) return run_doctor_command(doctor_json, std::cout, doctor_device);
     if (report->parsed()) return run_report_command(report_options, std::cout);
     if (profile->parsed()) {
       return run_profile_command(profile_bench, profile_options, joined_command_line(argc, argv), std::cout,

@@ -1,4 +1,5 @@
 #include "zoobench/device/device.hpp"
+#include "zoobench/device/gpu_identity.hpp"
 
 #include <dlfcn.h>
 #include <fmt/format.h>
@@ -104,6 +105,10 @@ std::vector<CudaDevice> cuda_devices() {
       info.queryMemory(d.total_memory, d.free_memory);
       d.opencv_compatible = info.isCompatible();
       d.opencv_fp16 = opencv_runs_fp16(d.compute_capability);
+      if (const auto identity = gpu_identity(i)) {
+        d.uuid = identity->uuid;
+        d.pci_bus_id = identity->pci_bus_id;
+      }
       devices.push_back(d);
     }
   } catch (const cv::Exception&) {

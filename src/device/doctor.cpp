@@ -1,4 +1,6 @@
 #include "zoobench/device/doctor.hpp"
+#include "zoobench/device/device_choice.hpp"
+#include "zoobench/error.hpp"
 #include "zoobench/measure/clock.hpp"
 #include "zoobench/measure/log_capture.hpp"
 
@@ -77,10 +79,10 @@ cv::Mat probe_input() {
 }
 
 
-long long free_device_memory() {
+long long free_device_memory(int device) {
   try {
-    if (cv::cuda::getCudaEnabledDeviceCount() < 1) return -1;
-    return static_cast<long long>(cv::cuda::DeviceInfo(0).freeMemory());
+    if (cv::cuda::getCudaEnabledDeviceCount() <= device) return -1;
+    return free_gpu_memory(device);
   } catch (const cv::Exception&) {
     return -1;
   }
@@ -127,14 +129,15 @@ double steady_forward_ms(cv::dnn::Net& net) {
   return stats::median(times);
 }
 
-ProbeRun run_probe(const BackendTarget& pair, const cv::Mat& reference) {
+ProbeRun run_probe(const BackendTarget& pair, const cv::Mat& reference, int device) {
   ProbeRun run;
   ProbeResult& result = run.result;
   result.pair = pair;
+  result.device = device;
   result.relative_tolerance = pair.fp16 ? kToleranceCudaFp16 : kToleranceCuda;
   cv::minMaxIdx(cv::abs(reference), nullptr, &result.max_abs_reference);
 
-  const long long free_before = free_device_memory();
+  const long long free_before = free_device_memory(device);
   cv::dnn::Net net = make_probe_net();
   net.setPreferableBackend(pair.backend);
   net.setPreferableTarget(pair.target);
@@ -143,7 +146,7 @@ ProbeRun run_probe(const BackendTarget& pair, const cv::Mat& reference) {
   run.output = first_forward(net, result, log);
   result.log_lines = relevant_log_lines(log);
   if (!result.ran) return run;
-  const long long free_after = free_device_memory();
+  const long long free_after = free_device_memory(device);
   if (free_before >= 0 && free_after >= 0) result.device_bytes_used = free_before - free_after;
 
   result.steady_forward_ms = steady_forward_ms(net);
@@ -183,12 +186,18 @@ bool diagnose_build(DoctorReport& report) {
   return true;
 }
 
+bool is_selected(const DoctorReport& report, int index) {
+  return report.selected.empty() ||
+         std::find(report.selected.begin(), report.selected.end(), index) != report.selected.end();
+}
+
 void diagnose_devices(DoctorReport& report) {
   if (report.devices.empty()) {
     report.problems.push_back("no CUDA device is visible (check nvidia-smi, the driver, and CUDA_VISIBLE_DEVICES)");
   }
   for (std::size_t i = 0; i < report.devices.size(); ++i) {
     const CudaDevice& d = report.devices[i];
+    if (!is_selected(report, d.index)) continue;  // doctor --device N judges GPU N only
     if (i < report.verdicts.size() && !report.verdicts[i].runnable) {
       report.problems.push_back(fmt::format(
           "GPU {} ({}, compute capability {}): OpenCV's kernels cannot run there: {}; rebuild with "
@@ -275,37 +284,108 @@ bool ProbeResult::fp16_proven() const {
   return shows_fp16(max_abs_diff);
 }
 
+namespace {
+
+// One verdict per selected GPU: the build's problems, then the GPU's own (device facts and its probes,
+// found by the "GPU n" the problem lines of a multi-GPU doctor start with, or all when one GPU).
+void judge_each_gpu(DoctorReport& report, std::size_t build_problems) {
+  report.gpu_verdicts.clear();
+  for (const int index : report.selected) {
+    GpuVerdict v;
+    v.index = index;
+    for (const auto& d : report.devices) {
+      if (d.index == index) v.name = d.name, v.uuid = d.uuid;
+    }
+    const std::string tag = fmt::format("GPU {} ", index), probe_tag = fmt::format("GPU {}: ", index);
+    for (std::size_t i = 0; i < report.problems.size(); ++i) {
+      const std::string& p = report.problems[i];
+      if (i < build_problems || p.rfind(tag, 0) == 0 || p.rfind(probe_tag, 0) == 0) v.problems.push_back(p);
+    }
+    const bool probed = std::any_of(report.probes.begin(), report.probes.end(),
+                                    [&](const ProbeResult& p) { return p.device == index; });
+    if (!probed && v.problems.empty()) v.problems.push_back(fmt::format("GPU {}: not probed", index));
+    v.usable = v.problems.empty();
+    report.gpu_verdicts.push_back(std::move(v));
+  }
+}
+
+}  // namespace
+
 void diagnose(DoctorReport& report) {
   report.problems.clear();
   report.notes.clear();
-  if (!diagnose_build(report)) return;
-  diagnose_devices(report);
-  for (const auto& p : report.probes) diagnose_probe(p, report.problems);
-  explain_cudnn_warning(report);
+  const bool build_ok = diagnose_build(report);
+  const std::size_t build_problems = report.problems.size();
+  if (build_ok) {
+    diagnose_devices(report);
+    for (const auto& p : report.probes) {
+      std::vector<std::string> found;
+      diagnose_probe(p, found);
+      // With --device, every probe line names its GPU so that each GPU's verdict can be told apart.
+      for (auto& f : found) report.problems.push_back(report.selected.empty() ? f : fmt::format("GPU {}: {}", p.device, f));
+    }
+    explain_cudnn_warning(report);
+  }
+  judge_each_gpu(report, build_problems);
 }
 
-DoctorReport run_doctor() {
+DoctorReport doctor_with(OpenCVBuildFacts facts, std::vector<CudaDevice> devices,
+                         std::optional<std::string> driver_version, std::vector<int> selected, const DeviceProbe& probe) {
   DoctorReport report;
-  report.facts = current_build_facts();
-  report.devices = cuda_devices();
-  report.driver_version = cuda_driver_version();
+  report.facts = std::move(facts);
+  report.devices = std::move(devices);
+  report.driver_version = std::move(driver_version);
+  report.selected = std::move(selected);
   for (const auto& d : report.devices) {
     report.verdicts.push_back(arch_verdict(d.compute_capability, report.facts.arch_bin, report.facts.arch_ptx));
   }
   if (report.facts.cuda && report.facts.dnn_cuda_backend) {
-    cv::dnn::Net cpu = make_probe_net();
-    cpu.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    cpu.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    cpu.setInput(probe_input());
-    const cv::Mat reference = cpu.forward().clone();
-    const ProbeRun fp32 = run_probe(backend_target_at(1), reference);
-    ProbeRun fp16 = run_probe(backend_target_at(2), reference);
-    // The same input through FP32 CUDA: a demoted FP16 target gives (nearly) the same output bit for bit.
-    if (fp32.result.ran && fp16.result.ran) fp16.result.max_abs_diff_vs_fp32 = max_abs_diff(fp16.output, fp32.output);
-    report.probes = {fp32.result, fp16.result};
+    const std::vector<int> targets = report.selected.empty() ? std::vector<int>{0} : report.selected;
+    for (const int device : targets) {
+      for (auto& p : probe(device)) report.probes.push_back(std::move(p));
+    }
   }
   diagnose(report);
   return report;
+}
+
+namespace {
+
+// The real probes on `device`; `bind` when the doctor was asked for that device by index.
+std::vector<ProbeResult> probe_device(int device, bool bind) {
+  if (bind) {
+    try {
+      bind_thread_to_gpu(device);
+    } catch (const Error& e) {
+      std::vector<ProbeResult> refused;
+      for (const int index : {1, 2}) {
+        ProbeResult p;
+        p.pair = backend_target_at(index);
+        p.device = device;
+        p.error = e.what();
+        refused.push_back(p);
+      }
+      return refused;
+    }
+  }
+  cv::dnn::Net cpu = make_probe_net();
+  cpu.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+  cpu.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  cpu.setInput(probe_input());
+  const cv::Mat reference = cpu.forward().clone();
+  const ProbeRun fp32 = run_probe(backend_target_at(1), reference, device);
+  ProbeRun fp16 = run_probe(backend_target_at(2), reference, device);
+  // The same input through FP32 CUDA: a demoted FP16 target gives (nearly) the same output bit for bit.
+  if (fp32.result.ran && fp16.result.ran) fp16.result.max_abs_diff_vs_fp32 = max_abs_diff(fp16.output, fp32.output);
+  return {fp32.result, fp16.result};
+}
+
+}  // namespace
+
+DoctorReport run_doctor(const std::vector<int>& selected) {
+  const bool bind = !selected.empty();
+  return doctor_with(current_build_facts(), cuda_devices(), cuda_driver_version(), selected,
+                     [bind](int device) { return probe_device(device, bind); });
 }
 
 namespace {
@@ -341,7 +421,8 @@ void print_devices(const DoctorReport& r, std::ostream& out) {
   }
 }
 
-void print_probe(const ProbeResult& p, std::ostream& out) {
+void print_probe(const ProbeResult& p, bool name_gpu, std::ostream& out) {
+  if (name_gpu) fmt::print(out, "  GPU {}", p.device);
   if (!p.ran) {
     fmt::print(out, "  {:<10} FAILED: {}\n", p.pair.name, p.error);
     return;
@@ -366,8 +447,14 @@ void print_doctor(const DoctorReport& r, std::ostream& out) {
   print_facts(r.facts, out);
   print_devices(r, out);
   if (!r.probes.empty()) fmt::print(out, "\nLive probe (conv net, 1x3x224x224; compared with the CPU)\n");
-  for (const auto& p : r.probes) print_probe(p, out);
+  for (const auto& p : r.probes) print_probe(p, !r.selected.empty(), out);
   for (const auto& note : r.notes) fmt::print(out, "\nNote: {}\n", note);
+  if (!r.gpu_verdicts.empty()) fmt::print(out, "\nVerdict per GPU\n");
+  for (const auto& v : r.gpu_verdicts) {
+    fmt::print(out, "  GPU {} ({}, {}): {}\n", v.index, v.name.empty() ? "unknown" : v.name,
+               v.uuid.empty() ? "UUID unknown" : v.uuid,
+               v.usable ? "usable" : fmt::format("NOT usable: {} problem{}", v.problems.size(), v.problems.size() == 1 ? "" : "s"));
+  }
   if (r.cuda_usable()) {
     fmt::print(out, "\nVerdict: the CUDA target is usable: OpenCV's dnn runs on the GPU here.\n");
   } else {
@@ -381,7 +468,7 @@ namespace {
 nlohmann::json probe_json(const ProbeResult& p) {
   using nlohmann::json;
   const DeviceEvidence& e = p.evidence;
-  return {{"target", p.pair.name}, {"ran", p.ran}, {"error", p.error}, {"passed", p.passed()},
+  return {{"target", p.pair.name}, {"device", p.device}, {"ran", p.ran}, {"error", p.error}, {"passed", p.passed()},
           {"max_abs_diff", p.max_abs_diff}, {"tolerance", p.relative_tolerance * p.max_abs_reference},
           {"max_abs_diff_vs_fp32", p.max_abs_diff_vs_fp32 < 0 ? json(nullptr) : json(p.max_abs_diff_vs_fp32)},
           {"fp16_floor", p.pair.fp16 ? json(p.fp16_floor()) : json(nullptr)},
@@ -415,12 +502,18 @@ std::string doctor_json(const DoctorReport& r) {
     const CudaDevice& d = r.devices[i];
     j["devices"].push_back({{"index", d.index}, {"name", d.name}, {"compute_capability", d.compute_capability.text()},
                             {"total_memory", d.total_memory}, {"opencv_compatible", d.opencv_compatible},
-                            {"opencv_fp16", d.opencv_fp16},
+                            {"opencv_fp16", d.opencv_fp16}, {"uuid", d.uuid}, {"pci_bus_id", d.pci_bus_id},
                             {"kernels_runnable", i < r.verdicts.size() && r.verdicts[i].runnable},
                             {"verdict", i < r.verdicts.size() ? r.verdicts[i].reason : ""}});
   }
   j["probes"] = json::array();
   for (const auto& p : r.probes) j["probes"].push_back(probe_json(p));
+  j["selected_devices"] = r.selected;
+  j["gpu_verdicts"] = json::array();
+  for (const auto& v : r.gpu_verdicts) {
+    j["gpu_verdicts"].push_back({{"index", v.index}, {"name", v.name}, {"uuid", v.uuid}, {"usable", v.usable},
+                                 {"problems", v.problems}});
+  }
   return j.dump(2) + "\n";
 }
 

@@ -52,7 +52,12 @@ Runner::Runner(RecordSink on_record, WarningSink on_warning, std::optional<bool>
 
 void Runner::warn_unused_keys(const PlanItem& item) {
   if (!m_warned_configs.insert(item.config_name).second) return;
-  for (const auto& key : item.config->params.unused_keys()) {
+  std::vector<std::string> unused;
+  {
+    const auto guard = shared_lock();  // another worker may be building a model from the same params
+    unused = item.config->params.unused_keys();
+  }
+  for (const auto& key : unused) {
     m_on_warning(fmt::format("{}: key 'Model.{}' is not used by {}", item.config->file.string(), key,
                              item.family->name));
   }
@@ -61,6 +66,12 @@ void Runner::warn_unused_keys(const PlanItem& item) {
 void Runner::run(const PlanItem& item) {
   if (!item.runnable()) return m_on_record(record_for_unrunnable(item));
   RunRecord base = base_record(item);
+  const bool on_gpu = m_gpu && item.backend_target.is_cuda();
+  long long free_before = -1;
+  if (on_gpu) {
+    base.gpu = RunRecord::GpuUse{m_gpu->index, m_gpu->name, m_gpu->uuid, -1};
+    free_before = m_gpu->free_memory ? m_gpu->free_memory() : -1;
+  }
   std::string log;  // from construction through the first call at the first size
   std::unique_ptr<Measurable> subject = load(item, base, log);
   if (!subject) return m_on_record(std::move(base));
@@ -72,6 +83,12 @@ void Runner::run(const PlanItem& item) {
     record.input_size = groups[g].size;
     if (g > 0) record.load_ms = 0;  // loaded once, before the first size
     const bool ok = measure_size(item, *subject, groups[g], log, record);
+    if (on_gpu && g == 0) {
+      // The net holds its weights and workspaces on the device now: the drop shows where it was set up.
+      const long long free_after = m_gpu->free_memory ? m_gpu->free_memory() : -1;
+      if (free_before >= 0 && free_after >= 0) base.gpu->memory_taken = free_before - free_after;
+      record.gpu = base.gpu;
+    }
     m_on_record(std::move(record));
     if (ok) continue;
     // The net is in an unknown state: later sizes would fail the same way. Say so for each of them.
@@ -92,7 +109,7 @@ std::unique_ptr<Measurable> Runner::load(const PlanItem& item, RunRecord& base, 
   std::unique_ptr<Measurable> subject;
   const auto load_start = Clock::now();
   try {
-    with_captured_log(log, [&] {
+    captured(log, [&] {
       subject = item.family->make(ModelContext{item.variant.files, item.config->params, item.backend_target});
     });
   } catch (...) {
@@ -107,7 +124,7 @@ std::unique_ptr<Measurable> Runner::load(const PlanItem& item, RunRecord& base, 
 
 bool Runner::measure_size(const PlanItem& item, Measurable& subject, const InputGroup& group, std::string& log,
                           RunRecord& record) {
-  const FirstCall first_call = [&log](const std::function<void()>& call) { with_captured_log(log, call); };
+  const FirstCall first_call = [this, &log](const std::function<void()>& call) { captured(log, call); };
   SizeMeasurement measured;
   bool ok = true;
   try {

@@ -30,6 +30,12 @@ std::vector<Column> identity_columns() {
        [](const BenchmarkRow& r) {
          return Cell{r.backend_target.name + (r.from_baseline_file ? " (baseline file)" : ""), r.backend_target.index};
        }},
+      {"gpu", "GPU", A::Left, false,
+       [](const BenchmarkRow& r) {
+         std::string text;
+         for (int g : r.gpus) text += (text.empty() ? "" : ",") + std::to_string(g);
+         return Cell{text.empty() ? "-" : text, r.gpus.empty() ? json(nullptr) : json(r.gpus)};
+       }},
       {"source", "source", A::Left, false,
        [](const BenchmarkRow& r) { return text_cell(r.from_baseline_file ? "baseline file" : "measured"); }},
       {"input_size", "size", A::Left, true,

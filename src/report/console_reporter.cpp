@@ -55,6 +55,12 @@ class ConsoleReporter final : public Reporter {
     if (!problems.empty()) fmt::print(m_out, "\nNot measured:\n{}", problems.to_text());
     for (const auto& note : row_notes(set)) fmt::print(m_out, "Note: {}\n", note);
     fmt::print(m_out, "\n{}\n", status_counts(set));
+    if (!set.gpu_comparison.empty()) {
+      fmt::print(m_out, "\nGPUs (--device; memory taken = free memory on that GPU dropped while the model was set up):"
+                        "\n{}", gpu_table(set).to_text());
+      const Table by_gpu = gpu_row_table(set);
+      if (!by_gpu.empty()) fmt::print(m_out, "\nSame benchmark on each GPU (median of its trial medians in ms):\n{}", by_gpu.to_text());
+    }
     // The answer to the question people run this for comes last, where the eye lands.
     const Table comparison = comparison_table(set);
     if (!comparison.empty()) {

@@ -149,6 +149,11 @@ class MarkdownReporter final : public FileReporter {
     if (!comparison.empty()) out += "## GPU vs CPU (median ms)\n\n" + comparison.to_markdown() + "\n";
     const Table rows = rows_table(set, false);
     if (!rows.empty()) out += "## All rows\n\n" + rows.to_markdown() + "\n";
+    if (!set.gpu_comparison.empty()) {
+      out += "## GPUs\n\n" + gpu_table(set).to_markdown() + "\n";
+      const Table by_gpu = gpu_row_table(set);
+      if (!by_gpu.empty()) out += "## Same benchmark on each GPU (median ms)\n\n" + by_gpu.to_markdown() + "\n";
+    }
     const Table problems = problem_table(set);
     if (!problems.empty()) out += "## Not measured\n\n" + problems.to_markdown() + "\n";
     for (const auto& note : row_notes(set)) out += "- " + note + "\n";

@@ -22,7 +22,8 @@ json environment_json(const Environment& e) {
   json gpus = json::array();
   for (const auto& g : e.gpus) {
     gpus.push_back({{"index", g.index}, {"name", g.name}, {"compute_capability", g.compute_capability.text()},
-                    {"total_memory", g.total_memory}, {"opencv_compatible", g.opencv_compatible}});
+                    {"total_memory", g.total_memory}, {"opencv_compatible", g.opencv_compatible},
+                    {"uuid", g.uuid}, {"pci_bus_id", g.pci_bus_id}});
   }
   return {{"zoo_bench_version", e.zoo_bench_version}, {"opencv_version", e.opencv_version},
           {"opencv_cuda", e.opencv_cuda},             {"cuda_version", e.cuda_version},
@@ -55,6 +56,23 @@ json checks_json(const RunRecord::CrossChecks& c) {
           {"fp16_reference_scale", c.fp16_reference_scale}};
 }
 
+json gpu_use_json(const std::optional<RunRecord::GpuUse>& g) {
+  if (!g) return nullptr;
+  return {{"index", g->index}, {"name", g->name}, {"uuid", g->uuid},
+          {"memory_taken", g->memory_taken < 0 ? json(nullptr) : json(g->memory_taken)}};
+}
+
+std::optional<RunRecord::GpuUse> gpu_use_from(const json& j) {
+  if (!j.contains("gpu") || j.at("gpu").is_null()) return std::nullopt;
+  const json& g = j.at("gpu");
+  RunRecord::GpuUse use;
+  use.index = g.at("index").get<int>();
+  use.name = g.value("name", "");
+  use.uuid = g.value("uuid", "");
+  use.memory_taken = g.contains("memory_taken") && !g.at("memory_taken").is_null() ? g.at("memory_taken").get<long long>() : -1;
+  return use;
+}
+
 json record_json(const RunRecord& r) {
   json answers = json::array();
   for (const auto& a : r.answers) answers.push_back(answer_json(a));
@@ -79,6 +97,7 @@ json record_json(const RunRecord& r) {
           {"result", r.result},
           {"note", r.note},
           {"device", device_json(r.device)},
+          {"gpu", gpu_use_json(r.gpu)},
           {"opencv_messages", r.opencv_messages},
           {"checks", checks_json(r.checks)},
           {"answers", answers},
@@ -138,6 +157,7 @@ RunRecord record_from_json(const json& j) {
     r.checks.fp16_reference = c.value("fp16_reference", "");
     r.checks.fp16_reference_scale = c.value("fp16_reference_scale", 0.0);
   }
+  r.gpu = gpu_use_from(j);
   const json& s = j.at("samples_ms");
   r.samples = {s.at("preprocess").get<std::vector<double>>(), s.at("infer").get<std::vector<double>>(),
                s.at("postprocess").get<std::vector<double>>(), s.at("total").get<std::vector<double>>()};
@@ -170,6 +190,8 @@ Environment environment_from_json(const json& j) {
     if (dot != std::string::npos) d.compute_capability = {std::stoi(cc.substr(0, dot)), std::stoi(cc.substr(dot + 1))};
     d.total_memory = g.at("total_memory").get<std::size_t>();
     d.opencv_compatible = g.at("opencv_compatible").get<bool>();
+    d.uuid = g.value("uuid", "");
+    d.pci_bus_id = g.value("pci_bus_id", "");
     e.gpus.push_back(d);
   }
   return e;
@@ -253,6 +275,29 @@ ModelResult answer_from_json(const json& j) {
   return a;
 }
 
+namespace {
+
+// --device runs: the GPUs side by side (derived from the records, so `report` recomputes it).
+json gpu_comparison_json(const ResultSet& set) {
+  json gpus = json::array();
+  for (const auto& g : set.gpu_comparison.gpus) {
+    gpus.push_back({{"index", g.index}, {"name", g.name}, {"uuid", g.uuid}, {"records", g.records}, {"ok", g.ok},
+                    {"failed", g.failed}, {"memory_seen", g.memory_seen}, {"memory_not_seen", g.memory_not_seen},
+                    {"measured_ms", g.measured_ms}});
+  }
+  json rows = json::array();
+  for (const auto& r : set.gpu_comparison.rows) {
+    const BenchmarkRow& row = set.rows[r.row];
+    json medians = json::object();
+    for (const auto& [index, ms] : r.medians) medians[std::to_string(index)] = ms;
+    rows.push_back({{"model", row.model}, {"files", row.file_list}, {"backend_target", row.backend_target.name},
+                    {"input_size", {row.input_size.width, row.input_size.height}}, {"median_ms_by_gpu", medians}});
+  }
+  return {{"gpus", gpus}, {"rows", rows}};
+}
+
+}  // namespace
+
 json results_json(const ResultSet& set, bool complete) {
   json rows = json::array();
   for (const auto& row : set.rows) {
@@ -262,9 +307,11 @@ json results_json(const ResultSet& set, bool complete) {
   }
   json records = json::array();
   for (const auto& r : set.records) records.push_back(record_json(r));
-  return {{"schema_version", kResultsSchemaVersion}, {"complete", complete},
-          {"environment", environment_json(set.environment)}, {"baseline_file", set.baseline_file},
-          {"notes", set.notes}, {"rows", rows}, {"records", records}};
+  json out = {{"schema_version", kResultsSchemaVersion}, {"complete", complete},
+              {"environment", environment_json(set.environment)}, {"baseline_file", set.baseline_file},
+              {"notes", set.notes}, {"rows", rows}, {"records", records}};
+  if (!set.gpu_comparison.empty()) out["gpu_comparison"] = gpu_comparison_json(set);
+  return out;
 }
 
 StoredResults read_results_file(const fs::path& file) {

@@ -266,6 +266,8 @@ ResultSet aggregate(Environment environment, std::vector<RunRecord> records, con
     row.record_indices.clear();  // they index the baseline file's records, which are not kept
     set.rows.push_back(std::move(row));
   }
+  for (auto& row : set.rows) row.gpus = gpus_of(row, set.records);
+  set.gpu_comparison = compare_gpus(set.rows, set.records);
   add_notes(set);
   return set;
 }

@@ -42,6 +42,8 @@ std::vector<std::string> answer_differences(const ResultSet& set);
 int run_report_command(const ReportOptions& options, std::ostream& out);
 
 // `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.
-int run_doctor_command(const std::string& json_file, std::ostream& out);
+// device_option: `--device N|all` (one verdict per GPU); "" probes OpenCV's default device. A malformed
+// value or an index that does not exist throws ConfigError.
+int run_doctor_command(const std::string& json_file, std::ostream& out, const std::string& device_option = "");
 
 }  // namespace zoobench

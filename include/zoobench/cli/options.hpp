@@ -26,6 +26,7 @@ struct BenchOptions {
   bool require_same_answers = false;      // a GPU answer that differs from the CPU's -> kExitAnswersDiffer
   bool profile = false;                   // --profile: a per-layer profile of every item after the run
   std::string profile_json;               // --profile-json: every layer of those profiles
+  std::string device;                     // --device N|all for the CUDA items; "" = OpenCV's default (0)
 };
 
 // `zoo-bench report RESULTS.json`: the tables again, from the stored samples.

@@ -44,6 +44,8 @@ struct CudaDevice {
   // Whether OpenCV's dnn runs DNN_TARGET_CUDA_FP16 as FP16 here (opencv_runs_fp16 of the capability);
   // without it OpenCV demotes the target to FP32 CUDA and only says so in a WARNING.
   bool opencv_fp16 = false;
+  std::string uuid;        // nvidia-smi's "GPU-..." (gpu_identity.hpp); "" when the driver does not say
+  std::string pci_bus_id;  // "0000:19:00.0"; "" when unknown
 };
 
 // OpenCV's own rule, cuda4dnn::doesDeviceSupportFP16() (modules/dnn/src/cuda4dnn/init.hpp, 4.x):

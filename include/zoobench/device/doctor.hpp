@@ -5,6 +5,7 @@
 // (b) match the CPU output within a stated tolerance, (c) allocate device memory and, for CUDA_FP16,
 // (d) differ from the FP32 results by at least FP16 rounding: OpenCV demotes CUDA_FP16 to FP32 on
 // devices without fast FP16, and an FP32 result would pass the FP16 tolerance.
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -18,6 +19,7 @@ namespace zoobench {
 
 struct ProbeResult {
   BackendTarget pair;
+  int device = 0;                   // the CUDA device it ran on
   bool ran = false;                 // forward returned
   std::string error;                // OpenCV's exception text when it did not
   double max_abs_diff = 0;          // against the CPU output
@@ -43,9 +45,20 @@ struct ProbeResult {
   bool passed() const { return matches() && evidence.verified() && used_gpu_memory() && fp16_proven(); }
 };
 
+// `doctor --device N|all`: whether one GPU can run OpenCV's CUDA target, with what is wrong there.
+struct GpuVerdict {
+  int index = 0;
+  std::string name, uuid;
+  bool usable = false;
+  std::vector<std::string> problems;  // this GPU's (the build's problems are in every GPU's verdict too)
+};
+
 struct DoctorReport {
   OpenCVBuildFacts facts;
   std::vector<CudaDevice> devices;
+  std::vector<int> selected;          // --device: the GPUs probed; empty: OpenCV's default device, and
+                                      // every visible device's own problems count
+  std::vector<GpuVerdict> gpu_verdicts;  // one per selected GPU, in order (set by diagnose())
   std::optional<std::string> driver_version;
   std::vector<ArchVerdict> verdicts;  // one per device
   std::vector<ProbeResult> probes;    // CUDA, CUDA_FP16 (empty when the probe could not be attempted)
@@ -55,11 +68,21 @@ struct DoctorReport {
   bool cuda_usable() const { return problems.empty(); }
 };
 
-// Turns facts and probe results into problems (each naming its fix) and notes. Pure: no OpenCV calls.
+// Turns facts and probe results into problems (each naming its fix), notes and the per-GPU verdicts.
+// Pure: no OpenCV calls.
 void diagnose(DoctorReport& report);
 
-// Gathers facts, runs the probes, diagnoses.
-DoctorReport run_doctor();
+// The probes of one device (CUDA, then CUDA_FP16), run from the calling thread.
+using DeviceProbe = std::function<std::vector<ProbeResult>(int device)>;
+
+// The report for these facts and devices with `probe` run once per selected device (once on the default
+// device when `selected` is empty), when the build has a dnn CUDA backend; then diagnosed.
+DoctorReport doctor_with(OpenCVBuildFacts facts, std::vector<CudaDevice> devices,
+                         std::optional<std::string> driver_version, std::vector<int> selected, const DeviceProbe& probe);
+
+// Gathers facts, runs the real probes (on each of `selected`, each bound with cv::cuda::setDevice; on
+// OpenCV's default device when empty), diagnoses.
+DoctorReport run_doctor(const std::vector<int>& selected = {});
 
 void print_doctor(const DoctorReport& report, std::ostream& out);
 std::string doctor_json(const DoctorReport& report);

@@ -75,6 +75,15 @@ struct RunRecord {
     double fp16_reference_scale = 0;          // the largest |value| of that reference's outputs
   } checks;
   std::vector<std::string> opencv_messages;  // OpenCV's [ERROR]/[ WARN] lines while it ran
+  // CUDA items run with --device: the GPU the worker thread was bound to, and whether memory was seen
+  // taken on it (the placement evidence for the device). nullopt without --device and for other pairs.
+  struct GpuUse {
+    int index = -1;
+    std::string name, uuid;
+    long long memory_taken = -1;  // drop in its free memory across load and the first input size; -1 unknown
+    bool memory_seen() const { return memory_taken > 0; }
+  };
+  std::optional<GpuUse> gpu;
 };
 
 }  // namespace zoobench

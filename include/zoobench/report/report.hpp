@@ -37,5 +37,8 @@ Table problem_table(const ResultSet& set);     // rows that did not run, with th
 std::vector<std::string> row_notes(const ResultSet& set);  // stage notes, run notes, answer/stability warnings
 std::string status_counts(const ResultSet& set);           // "5 ok, 1 FAILED, 13 missing, 0 unsupported"
 std::string environment_line(const Environment& env);      // one line for headers
+// --device runs (src/report/gpu_views.cpp): each GPU's tally, and the benchmarks measured on several GPUs.
+Table gpu_table(const ResultSet& set);
+Table gpu_row_table(const ResultSet& set);
 
 }  // namespace zoobench

@@ -10,6 +10,7 @@
 #include "zoobench/device/environment.hpp"
 #include "zoobench/measure/record.hpp"
 #include "zoobench/stats/agreement.hpp"
+#include "zoobench/stats/gpu_compare.hpp"
 #include "zoobench/stats/stats.hpp"
 
 namespace zoobench {
@@ -51,6 +52,7 @@ struct BenchmarkRow {
   std::string result, note;
   std::vector<std::string> opencv_messages;
   std::vector<std::size_t> record_indices;  // into ResultSet::records, trial order
+  std::vector<int> gpus;                 // --device: the GPUs its trials ran on (empty without --device)
 
   bool ok() const { return status == Status::Ok; }
   bool answer_differs() const { return agreement && agreement->differs; }
@@ -62,6 +64,7 @@ struct ResultSet {
   std::vector<BenchmarkRow> rows;        // one per benchmark, in first-record order
   std::vector<std::string> notes;        // once per run, e.g. OpenCV 4.10's cuDNN 9 false alarm
   std::string baseline_file;             // --baseline FILE, if any
+  GpuComparison gpu_comparison;          // --device runs: the GPUs side by side
 };
 
 
