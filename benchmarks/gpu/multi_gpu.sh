@@ -45,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --configs) configs=$2 ;;
     --step-limit) step_limit=$2 ;;
     --set-args) set_args=$2 ;;
+    --build-dir) ;;  # accepted for the common interface of benchmarks/gpu scripts; not needed
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
   shift 2

@@ -137,7 +137,7 @@ if [[ $phase == b || $phase == all ]]; then
   record ctest_cuda ctest --test-dir "$build" --output-on-failure -j 8
 fi
 for cmd in "${scripts[@]}"; do
-  read -r -a words <<< "$cmd"
+  eval "words=($cmd)"  # the command line as the caller quoted it
   topic=$(basename "${words[0]}" .sh)
   mkdir -p "$out/$topic"
   record "script-$topic" "$root/${words[0]}" "${words[@]:1}" --bin "$bin" --build-dir "$build" --models "$models" \
