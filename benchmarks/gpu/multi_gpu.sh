@@ -6,7 +6,8 @@
 #   bad_run     a run with --device <GPU count>, an index that does not exist (expect exit 2, one line)
 #   bad_doctor  doctor --device <GPU count> (expect exit 2, one line)
 #   device0     CPU, CUDA, CUDA FP16 on GPU 0 with --require-cuda (expect exit 0): every CUDA record names
-#               GPU 0 with its name and UUID and the memory taken on it (device0.json, records[].gpu)
+#               GPU 0 with its name and UUID and the memory taken on it (device0.json, records[].gpu;
+#               one "device0 evidence" line in summary.txt)
 #   one, all    the same GPU-only benchmark set with --device 0, then --device all, timed, nvidia-smi sampled
 #               every 200 ms meanwhile (one_smi.csv, all_smi.csv): with two GPUs, `all` should take clearly
 #               less wall time and both GPUs show utilisation and memory; with one GPU the two are alike.
@@ -100,6 +101,23 @@ step bad_doctor "$bin" doctor --device "$gpus"
 sampled device0 "$bin" -c "$configs/face_detection_yunet.yaml" -c "$configs/text_detection_ppocr.yaml" --fp32 \
   --backend-target 0,1,2 --trials 2 --warmup 1 --repeat 10 --device 0 --require-cuda "${common[@]}" \
   --json "$out/device0.json" --markdown "$out/device0.md"
+# The placement evidence in one line: which GPU each CUDA record names, and the memory taken there.
+if command -v python3 > /dev/null && [[ -s $out/device0.json ]]; then
+  python3 - "$out/device0.json" << 'PY' | tee -a "$summary"
+import json, sys
+gpus = {}
+for r in json.load(open(sys.argv[1]))["records"]:
+    g = r.get("gpu")
+    if g is None:
+        continue
+    mib = None if g["memory_taken"] is None else g["memory_taken"] / 2**20
+    gpus.setdefault((g["index"], g["name"], g["uuid"]), []).append(mib)
+for (index, name, uuid), taken in sorted(gpus.items()):
+    known = [m for m in taken if m is not None]
+    span = f"{min(known):.0f}-{max(known):.0f} MiB" if known else "unknown"
+    print(f"  device0 evidence: {len(taken)} CUDA records on GPU {index} ({name}, {uuid}), memory taken {span}")
+PY
+fi
 # shellcheck disable=SC2086  # set_args is a list of arguments
 sampled one "$bin" $set_args --device 0 "${common[@]}" --json "$out/one.json" --markdown "$out/one.md"
 # shellcheck disable=SC2086
