@@ -210,7 +210,11 @@ std::optional<Interval> speedup_interval(const Trials& cpu, const Trials& accele
     const std::optional<Interval> t = paired_ratio_t_ci95(cpu, accelerator);
     return envelope(bootstrap_paired_ratio_ci95(cpu, accelerator, seed), t ? t : welch_ratio_t_ci95(cpu, accelerator));
   }
-  return envelope(bootstrap_ratio_ci95(cpu, accelerator, seed), welch_ratio_t_ci95(cpu, accelerator));
+  return ratio_interval(cpu, accelerator, seed);
+}
+
+std::optional<Interval> ratio_interval(const Trials& numerator, const Trials& denominator, std::uint64_t seed) {
+  return envelope(bootstrap_ratio_ci95(numerator, denominator, seed), welch_ratio_t_ci95(numerator, denominator));
 }
 
 }  // namespace zoobench::stats

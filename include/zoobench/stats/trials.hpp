@@ -51,6 +51,9 @@ std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials
 // (between-trial spread), so that both kinds of variation are inside.
 std::optional<Interval> median_interval(const Trials& trials, std::uint64_t seed);
 std::optional<Interval> speedup_interval(const Trials& cpu, const Trials& accelerator, bool paired, std::uint64_t seed);
+// The unpaired envelope for median_of_medians(numerator) / median_of_medians(denominator) of two separate
+// runs (a CPU row from a baseline file; `zoo-bench compare`): bootstrap and Welch's t.
+std::optional<Interval> ratio_interval(const Trials& numerator, const Trials& denominator, std::uint64_t seed);
 
 // Student's t quantile for a two-sided 95% interval with `dof` degrees of freedom (>= 1): a table to
 // 30, a second-order Cornish-Fisher expansion beyond.
