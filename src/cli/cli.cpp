@@ -119,7 +119,7 @@ int cli_main(int argc, char** argv) {
                      "Write a bar chart (per benchmark each run x backend/target, log time axis) as SVG");
   CompareOptions compare_options;
   CLI::App* compare = app.add_subcommand(
-      "compare", "Compare two results files row by row: NEW/BASE median ratio with a 95% interval from both runs' "
+      "compare", "Compare two results files row by row: NEW/BASE median ratio with a simultaneous 95% interval from both runs' "
                  "samples, a verdict against --threshold, placement and answer changes (exit 6 on a significant "
                  "regression)");
   compare->add_option("base", compare_options.base_file, "The reference results file (--json of a run)")
@@ -127,7 +127,7 @@ int cli_main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   compare->add_option("new", compare_options.new_file, "The results file to judge")->required()->check(CLI::ExistingFile);
   compare->add_option("--threshold", compare_options.threshold_percent,
-                      "Practical threshold in percent: a row regressed when its whole 95% interval of NEW/BASE lies "
+                      "Practical threshold in percent: a row regressed when its whole interval of NEW/BASE lies "
                       "above 1 + threshold (default 5)");
   compare->add_option("--markdown", compare_options.markdown_file, "Also write the comparison as Markdown");
   compare->add_option("--json", compare_options.json_file, "Also write the comparison as JSON");

@@ -40,17 +40,30 @@ std::string verdict_line(const RunComparison& c) {
     improved += r.verdict == ChangeVerdict::Improved;
     slower += r.verdict == ChangeVerdict::Slower;
   }
-  return fmt::format("Verdict: {}. {} rows compared at a {} threshold: {} regressed, {} improved, {} slower but "
-                     "not significantly (the 95% interval reaches inside the threshold).",
-                     regressed > 0 ? "REGRESSION" : "no significant regression", c.rows.size(), threshold_text(c),
-                     regressed, improved, slower);
+  std::string line = fmt::format(
+      "Verdict: {}. {} rows compared at a {} threshold: {} regressed, {} improved, {} slower but not significantly "
+      "(the interval reaches inside the threshold).",
+      c.regressed() ? "REGRESSION" : "no significant regression", c.rows.size(), threshold_text(c), regressed,
+      improved, slower);
+  if (!c.summaries.empty() && c.summaries.back().verdict == ChangeVerdict::Regressed) {
+    line += fmt::format(" The geometric mean over {} regressed: {}.", c.summaries.back().scope,
+                        ratio_text(c.summaries.back().ratio, c.summaries.back().ci95));
+  }
+  if (c.inconclusive() > 0) {
+    line += fmt::format(" {} rows cannot tell (their interval spans both 1 and 1 + threshold): more --trials in both "
+                        "runs narrow it.", c.inconclusive());
+  }
+  return line;
 }
 
 std::string method_line() {
-  return "Ratio = NEW median / BASE median (median of trial medians); 95% interval: envelope of a bootstrap over "
-         "both runs' trials and samples and Welch's t over their trial medians. REGRESSED: the whole interval "
+  return "Ratio = NEW median / BASE median (median of trial medians). Interval: envelope of a bootstrap over both "
+         "runs' trials and samples and Welch's t over their trial medians, simultaneous at 95% over all rows "
+         "compared (Bonferroni: each row at 1 - 0.05/rows), so that 'any row regressed' is wrong at most 5% of "
+         "the time. It holds within the two runs: what varies between runs of one build and machine (the H200 "
+         "pair differs by a few percent overall) is for the threshold to absorb. REGRESSED: the whole interval "
          "lies above 1 + threshold. Geometric-mean interval: Student t over the rows' log ratios (the spread "
-         "across rows, not a measurement error).";
+         "across rows, not a measurement error); the one over all rows also decides (a shift of every row).";
 }
 
 }  // namespace
@@ -62,7 +75,7 @@ std::string ratio_text(double ratio, const std::optional<stats::Interval>& ci95)
 
 Table change_table(const RunComparison& comparison) {
   using A = Table::Align;
-  Table table({"model", "size", "target", "BASE ms", "NEW ms", "NEW/BASE (95% CI)", "verdict", "placement",
+  Table table({"model", "size", "target", "BASE ms", "NEW ms", "NEW/BASE (simultaneous 95% CI)", "verdict", "placement",
                "answers vs BASE"},
               {A::Left, A::Left, A::Left, A::Right, A::Right, A::Right, A::Left, A::Left, A::Left});
   for (const auto& c : comparison.rows) {
@@ -72,7 +85,7 @@ Table change_table(const RunComparison& comparison) {
   }
   for (const auto& g : comparison.summaries) {
     table.add_row({fmt::format("geometric mean ({} rows)", g.rows), "", g.scope, "", "", ratio_text(g.ratio, g.ci95),
-                   "", "", ""});
+                   verdict_name(g.verdict), "", ""});
   }
   return table;
 }
@@ -108,7 +121,7 @@ std::vector<std::string> unmatched_lines(const RunComparison& comparison) {
 
 std::string compare_text(const RunComparison& comparison, const std::string& base_file, const std::string& new_file) {
   std::string out = fmt::format("BASE {}\nNEW  {}\n\n", base_file, new_file);
-  out += change_table(comparison).to_text() + "\n";
+  out += change_table(comparison).to_text() + "\n" + method_line() + "\n\n";
   const auto section = [&](const char* title, const std::vector<std::string>& lines) {
     if (lines.empty()) return;
     out += fmt::format("{}:\n", title);
@@ -159,11 +172,13 @@ json compare_json(const RunComparison& comparison, const std::string& base_file,
   }
   json summaries = json::array();
   for (const auto& g : comparison.summaries) {
-    summaries.push_back({{"scope", g.scope}, {"rows", g.rows}, {"ratio", g.ratio}, {"ratio_ci95", interval_json(g.ci95)}});
+    summaries.push_back({{"scope", g.scope}, {"rows", g.rows}, {"ratio", g.ratio}, {"ratio_ci95", interval_json(g.ci95)},
+                         {"verdict", verdict_name(g.verdict)}});
   }
   return {{"base", base_file},
           {"new", new_file},
           {"threshold", comparison.threshold},
+          {"interval", fmt::format("simultaneous 95% over {} rows (Bonferroni)", comparison.compared)},
           {"regressed", comparison.regressed()},
           {"rows", rows},
           {"geometric_means", summaries},

@@ -48,7 +48,8 @@ std::string status_text(const BenchmarkRow& r) {
   return r.message.empty() ? status_name(r.status) : fmt::format("{}: {}", status_name(r.status), r.message);
 }
 
-std::optional<GeometricMean> geometric_mean(const std::string& scope, const std::vector<const RowChange*>& rows) {
+std::optional<GeometricMean> geometric_mean(const std::string& scope, const std::vector<const RowChange*>& rows,
+                                           double threshold) {
   std::vector<double> logs;
   for (const auto* r : rows) {
     if (r->ratio > 0) logs.push_back(std::log(r->ratio));
@@ -63,6 +64,7 @@ std::optional<GeometricMean> geometric_mean(const std::string& scope, const std:
     const double half = stats::t975(g.rows - 1) * stats::stddev(logs) / std::sqrt(static_cast<double>(g.rows));
     g.ci95 = stats::Interval{std::exp(centre - half), std::exp(centre + half)};
   }
+  g.verdict = judge_change(g.ratio, g.ci95, threshold);
   return g;
 }
 
@@ -75,6 +77,21 @@ void add_environment_notes(const Environment& base, const Environment& next, std
   differs("OpenCV", fmt::format("{} ({})", base.opencv_version, base.opencv_cuda),
           fmt::format("{} ({})", next.opencv_version, next.opencv_cuda));
   differs("OpenCV threads", std::to_string(base.opencv_threads), std::to_string(next.opencv_threads));
+}
+
+bool comparable(const BenchmarkRow& b, const BenchmarkRow& n) {
+  return b.ok() && n.ok() && b.median > 0 && n.median > 0;
+}
+
+int count_comparable(const ResultSet& base, const ResultSet& next) {
+  std::map<RowKey, const BenchmarkRow*> next_rows;
+  for (const auto& r : next.rows) next_rows.emplace(key_of(r), &r);
+  int count = 0;
+  for (const auto& b : base.rows) {
+    const auto it = next_rows.find(key_of(b));
+    if (it != next_rows.end() && comparable(b, *it->second)) ++count;
+  }
+  return count;
 }
 
 }  // namespace
@@ -104,7 +121,13 @@ bool RunComparison::regressed() const {
   for (const auto& r : rows) {
     if (r.verdict == ChangeVerdict::Regressed) return true;
   }
-  return false;
+  return !summaries.empty() && summaries.back().verdict == ChangeVerdict::Regressed;
+}
+
+int RunComparison::inconclusive() const {
+  int count = 0;
+  for (const auto& r : rows) count += r.ci95 && r.ci95->low < 1.0 && r.ci95->high > 1.0 + threshold;
+  return count;
 }
 
 RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double threshold,
@@ -112,6 +135,12 @@ RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double 
   RunComparison out;
   out.threshold = threshold;
   add_environment_notes(base.environment, next.environment, out.notes);
+
+  // "Exit non-zero if any row regressed" asks many questions at once: with 95% intervals per row, 50
+  // rows of two identical runs would raise a false alarm most of the time. Bonferroni makes the
+  // intervals simultaneous: all of them hold together with 95% confidence.
+  out.compared = count_comparable(base, next);
+  const double alpha = 0.05 / std::max(1, out.compared);
 
   std::map<RowKey, const BenchmarkRow*> next_rows;
   for (const auto& r : next.rows) next_rows.emplace(key_of(r), &r);
@@ -125,7 +154,7 @@ RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double 
     }
     matched[key] = true;
     const BenchmarkRow& n = *it->second;
-    if (!b.ok() || !n.ok() || b.median <= 0 || n.median <= 0) {
+    if (!comparable(b, n)) {
       if (b.ok() && !n.ok()) out.unmatched.push_back({&n, "not measured in NEW: " + status_text(n)});
       else if (!b.ok() && n.ok()) out.unmatched.push_back({&n, "not measured in BASE: " + status_text(b)});
       // Not measured in either: nothing changed that a ratio could show; the reports list such rows.
@@ -135,7 +164,7 @@ RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double 
     c.base = &b;
     c.next = &n;
     c.ratio = n.median / b.median;
-    c.ci95 = stats::ratio_interval(total_trials(n, next), total_trials(b, base), seed_of(key));
+    c.ci95 = stats::ratio_interval(total_trials(n, next), total_trials(b, base), seed_of(key), alpha);
     c.verdict = judge_change(c.ratio, c.ci95, threshold);
     c.placement_changed = b.placement.state != n.placement.state;
     c.answer_check_changed = b.agreement.has_value() && n.agreement.has_value() &&
@@ -159,10 +188,10 @@ RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double 
     all.push_back(&r);
   }
   for (const auto& [index, rows] : by_pair) {
-    if (auto g = geometric_mean(rows.front()->base->backend_target.name, rows)) out.summaries.push_back(*g);
+    if (auto g = geometric_mean(rows.front()->base->backend_target.name, rows, threshold)) out.summaries.push_back(*g);
   }
   if (by_pair.size() > 1) {
-    if (auto g = geometric_mean("all rows", all)) out.summaries.push_back(*g);
+    if (auto g = geometric_mean("all rows", all, threshold)) out.summaries.push_back(*g);
   }
   return out;
 }

@@ -1,9 +1,10 @@
 #pragma once
 // Two runs compared row by row (`zoo-bench compare BASE NEW`): per model, files, precision, input size
-// and backend/target, the ratio new/base of the headline medians with a 95% interval from both runs'
-// raw samples (the unpaired envelope of stats/trials.hpp: bootstrap over trials and samples, and
-// Welch's t over the trial medians), a verdict against a practical threshold, placement and answer
-// changes, and geometric-mean summaries. Computed here once; report/compare_report.cpp only formats.
+// and backend/target, the ratio new/base of the headline medians with an interval from both runs' raw
+// samples (the unpaired envelope of stats/trials.hpp: bootstrap over trials and samples, and Welch's t
+// over the trial medians), simultaneous at 95% over all rows compared (Bonferroni); a verdict against
+// a practical threshold, placement and answer changes, and geometric-mean summaries. Computed here
+// once; report/compare_report.cpp only formats.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,7 +31,7 @@ struct RowChange {
   const BenchmarkRow* base = nullptr;  // into the ResultSets given to compare_runs(), which must outlive this
   const BenchmarkRow* next = nullptr;
   double ratio = 0;                    // next->median / base->median
-  std::optional<stats::Interval> ci95;
+  std::optional<stats::Interval> ci95;  // simultaneous 95% over all compared rows (Bonferroni)
   ChangeVerdict verdict = ChangeVerdict::Same;
   bool placement_changed = false;      // the placement state differs (e.g. verified -> fallback)
   bool answer_check_changed = false;   // the answer check against the CPU flipped (same <-> differs)
@@ -48,16 +49,22 @@ struct GeometricMean {
   int rows = 0;
   double ratio = 0;       // exp(mean(log ratio))
   std::optional<stats::Interval> ci95;  // Student t over the rows' log ratios (the spread across rows)
+  ChangeVerdict verdict = ChangeVerdict::Same;
 };
 
 struct RunComparison {
   double threshold = 0.05;
+  int compared = 0;                      // rows measured in both: the Bonferroni divisor of the intervals
   std::vector<RowChange> rows;           // measured in both, in the base run's order
   std::vector<UnmatchedRow> unmatched;
   std::vector<GeometricMean> summaries;  // per backend/target, then all rows
   std::vector<std::string> notes;        // e.g. the two runs came from different machines
 
+  // True when a row regressed, or the overall geometric mean did (the last summary: a shift of every
+  // row that each row's own interval is too wide to show, e.g. a build without optimisations).
   bool regressed() const;
+  // Rows whose interval reaches both below 1 and above 1 + threshold: their trials cannot tell.
+  int inconclusive() const;
 };
 
 // `tolerance_for` says how far a family's answers may move (answers of the two runs compared with it).
