@@ -77,6 +77,10 @@ CommandResult run_zoo_bench(const std::string& args) {
   return run_command(fmt::format("'{}' {}", ZOO_BENCH_BINARY, args));
 }
 
+CommandResult run_python(const fs::path& script, const std::string& args) {
+  return run_command(fmt::format("'{}' '{}' {}", ZOO_BENCH_TEST_PYTHON, script.string(), args));
+}
+
 namespace {
 std::vector<RunRecord> run_plan(const Plan& plan) {
   std::vector<RunRecord> records;

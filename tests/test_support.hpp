@@ -64,5 +64,7 @@ std::vector<RunRecord> run_family(const BenchmarkConfig& config, const Family& f
 
 // Runs the zoo-bench binary with the given arguments (already shell-quoted where needed).
 CommandResult run_zoo_bench(const std::string& args);
+// Runs a Python script with the python3 found at configure time (arguments already quoted).
+CommandResult run_python(const fs::path& script, const std::string& args);
 
 }  // namespace zoobench::test

@@ -246,15 +246,17 @@ int final_exit_code(const ResultSet& set, const BenchOptions& options, bool resu
 }  // namespace
 
 int run_report_command(const ReportOptions& options, std::ostream& out) {
+  if (options.results_files.size() != 1) return run_cross_report(options, out);
+  const std::string& results_file = options.results_files.front();
   StoredResults stored;
   try {
-    stored = read_results_file(options.results_file);
+    stored = read_results_file(results_file);
   } catch (const Error& e) {
     throw ConfigError(e.what());
   }
   ResultSet set = aggregate(stored.environment, std::move(stored.records), {}, "", tolerance_for_model);
   set.notes.push_back(fmt::format("recomputed from the samples in {} ({}); raw-output differences are the ones the "
-                                  "run recorded", options.results_file,
+                                  "run recorded", results_file,
                                   stored.complete ? "a complete run" : "a run cut short: only what it measured"));
   if (!stored.baseline_file.empty()) {
     set.notes.push_back(fmt::format("that run compared with the CPU rows of {}; they are not in this file, so its "
@@ -265,6 +267,7 @@ int run_report_command(const ReportOptions& options, std::ostream& out) {
   for (auto& reporter : reporters) reporter->begin(set.environment);
   // The console shows what is there even for a cut run; the files keep the stored completeness.
   for (auto& reporter : reporters) reporter->results(set, stored.complete || reporter == reporters.back());
+  if (!options.svg_file.empty()) write_results_chart(set, results_file, options.svg_file);
   return exit_code_for(set, false);
 }
 

@@ -35,7 +35,8 @@ constexpr const char* kFooter =
     "Exit codes: 0 all ran; 1 a benchmark failed; 2 usage or config error;\n"
     "            3 nothing failed but some models were absent or unsupported;\n"
     "            4 --require-cuda or doctor: the CUDA target is not really usable;\n"
-    "            5 --require-same-answers: a GPU answer differs from the CPU's.";
+    "            5 --require-same-answers: a GPU answer differs from the CPU's;\n"
+    "            6 compare: a row regressed significantly beyond --threshold.";
 
 void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_flag("--all", o.all, "Run every config in the configs folder, sorted by file name");
@@ -163,12 +164,32 @@ int cli_main(int argc, char** argv) {
   CLI::App* report = app.add_subcommand(
       "report", "Recompute the tables of a results JSON from its raw samples with this zoo-bench's statistics "
                 "(the FP16 raw-output check needs the live run and is not redone)");
-  report->add_option("results", report_options.results_file, "A results file written by --json")
+  report->add_option("results", report_options.results_files,
+                     "Results files written by --json; with several, the cross-hardware table (rows benchmarks, "
+                     "columns machine x backend/target)")
       ->required()
       ->check(CLI::ExistingFile);
-  report->add_option("--json", report_options.json_file, "Write the recomputed results as JSON");
-  report->add_option("--csv", report_options.csv_file, "Write the recomputed results as CSV");
-  report->add_option("--markdown", report_options.markdown_file, "Write the recomputed results as Markdown");
+  report->add_option("--json", report_options.json_file, "Write the recomputed results as JSON (one results file)");
+  report->add_option("--csv", report_options.csv_file,
+                     "Write the recomputed results as CSV (several files: the cross-hardware table, one line per cell)");
+  report->add_option("--markdown", report_options.markdown_file,
+                     "Write the recomputed results as Markdown (several files: the cross-hardware table)");
+  report->add_option("--svg", report_options.svg_file,
+                     "Write a bar chart (per benchmark each run x backend/target, log time axis) as SVG");
+  CompareOptions compare_options;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Compare two results files row by row: NEW/BASE median ratio with a simultaneous 95% interval from both runs' "
+                 "samples, a verdict against --threshold, placement and answer changes (exit 6 on a significant "
+                 "regression)");
+  compare->add_option("base", compare_options.base_file, "The reference results file (--json of a run)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare->add_option("new", compare_options.new_file, "The results file to judge")->required()->check(CLI::ExistingFile);
+  compare->add_option("--threshold", compare_options.threshold_percent,
+                      "Practical threshold in percent: a row regressed when its whole interval of NEW/BASE lies "
+                      "above 1 + threshold (default 5)");
+  compare->add_option("--markdown", compare_options.markdown_file, "Also write the comparison as Markdown");
+  compare->add_option("--json", compare_options.json_file, "Also write the comparison as JSON");
 
   try {
     app.parse(argc, argv);
@@ -187,6 +208,7 @@ int cli_main(int argc, char** argv) {
       return run_profile_command(profile_bench, profile_options, joined_command_line(argc, argv), std::cout,
                                  std::cerr);
     }
+    if (compare->parsed()) return run_compare_command(compare_options, std::cout);
     if (options.list && !options.dry_run) return list_configs(options, std::cout, std::cerr);
     if (!options.all && options.configs.empty() && !options.dry_run) {
       std::cerr << "zoo-bench: error: nothing to run: give --all or --cfg FILE (or --list)\n"

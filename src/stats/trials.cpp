@@ -24,13 +24,14 @@ Trials non_empty(const Trials& trials) {
   return kept;
 }
 
-Interval percentile_interval(std::vector<double> replicates) {
+// The central 1 - alpha percentile interval of the replicates.
+Interval percentile_interval(std::vector<double> replicates, double alpha = 0.05) {
   std::sort(replicates.begin(), replicates.end());
   const auto at = [&](double q) {
     const auto i = static_cast<std::size_t>(q * static_cast<double>(replicates.size() - 1) + 0.5);
     return replicates[std::min(i, replicates.size() - 1)];
   };
-  return {at(0.025), at(0.975)};
+  return {at(alpha / 2), at(1 - alpha / 2)};
 }
 
 // One replicate of median_of_medians over the trials `picks` names, samples resampled within each.
@@ -94,19 +95,26 @@ std::optional<Interval> bootstrap_paired_ratio_ci95(const Trials& numerator, con
 }
 
 std::optional<Interval> bootstrap_ratio_ci95(const Trials& numerator, const Trials& denominator, std::uint64_t seed) {
+  return bootstrap_ratio_interval(numerator, denominator, seed, 0.05);
+}
+
+std::optional<Interval> bootstrap_ratio_interval(const Trials& numerator, const Trials& denominator,
+                                                 std::uint64_t seed, double alpha) {
   const Trials num = non_empty(numerator);
   const Trials den = non_empty(denominator);
   if (num.empty() || den.empty()) return std::nullopt;
+  // Enough replicates that each tail holds about five of them.
+  const int count = std::max(kBootstrapReplicates, static_cast<int>(std::ceil(10.0 / alpha)));
   std::mt19937_64 rng(seed);
   std::vector<double> replicates;
-  replicates.reserve(kBootstrapReplicates);
-  for (int i = 0; i < kBootstrapReplicates; ++i) {
+  replicates.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
     const double n = resampled_median_of_medians(num, rng);
     const double d = resampled_median_of_medians(den, rng);
     if (d > 0) replicates.push_back(n / d);
   }
   if (replicates.empty()) return std::nullopt;
-  return percentile_interval(std::move(replicates));
+  return percentile_interval(std::move(replicates), alpha);
 }
 
 std::optional<bool> trials_disagree(const Trials& trials) {
@@ -168,6 +176,56 @@ double t975(int dof) {
   return z + (z3 + z) / (4.0 * n) + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * n * n);
 }
 
+namespace {
+
+// Continued fraction of the regularized incomplete beta function (Lentz's method).
+double beta_fraction(double a, double b, double x) {
+  constexpr double tiny = 1e-300;
+  double c = 1, d = 1 - (a + b) * x / (a + 1);
+  d = 1 / (std::abs(d) < tiny ? tiny : d);
+  double h = d;
+  for (int m = 1; m <= 300; ++m) {
+    const double m2 = 2.0 * m;
+    for (const double coefficient : {m * (b - m) * x / ((a + m2 - 1) * (a + m2)),
+                                     -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))}) {
+      d = 1 + coefficient * d;
+      d = 1 / (std::abs(d) < tiny ? tiny : d);
+      c = 1 + coefficient / c;
+      if (std::abs(c) < tiny) c = tiny;
+      h *= d * c;
+    }
+    if (std::abs(d * c - 1) < 1e-14) break;
+  }
+  return h;
+}
+
+// I_x(a, b).
+double incomplete_beta(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
+                                b * std::log(1 - x));
+  if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
+  return 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+}  // namespace
+
+double t_tail_two_sided(double t, int dof) {
+  const double v = std::max(1, dof);
+  return incomplete_beta(v / 2, 0.5, v / (v + t * t));
+}
+
+double t_two_sided(double alpha, int dof) {
+  double lo = 0, hi = 1;
+  while (t_tail_two_sided(hi, dof) > alpha && hi < 1e12) hi *= 2;
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = (lo + hi) / 2;
+    (t_tail_two_sided(mid, dof) > alpha ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 std::optional<Interval> trial_t_ci95(const Trials& trials) {
   const std::vector<double> logs = log_trial_medians(trials);
   if (logs.size() < 2) return std::nullopt;
@@ -186,6 +244,10 @@ std::optional<Interval> paired_ratio_t_ci95(const Trials& numerator, const Trial
 }
 
 std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials& denominator) {
+  return welch_ratio_t_interval(numerator, denominator, 0.05);
+}
+
+std::optional<Interval> welch_ratio_t_interval(const Trials& numerator, const Trials& denominator, double alpha) {
   const std::vector<double> a = log_trial_medians(numerator);
   const std::vector<double> b = log_trial_medians(denominator);
   if (a.size() < 2 || b.size() < 2) return std::nullopt;
@@ -197,7 +259,8 @@ std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials
                              : (va + vb) * (va + vb) /
                                    (va * va / static_cast<double>(a.size() - 1) + vb * vb / static_cast<double>(b.size() - 1));
   // The epsilon keeps a whole-number dof (equal spreads) from dropping by one through rounding noise.
-  return exp_interval(mean(a) - mean(b), t975(static_cast<int>(std::floor(dof + 1e-9))) * se);
+  const int whole_dof = static_cast<int>(std::floor(dof + 1e-9));
+  return exp_interval(mean(a) - mean(b), (alpha == 0.05 ? t975(whole_dof) : t_two_sided(alpha, whole_dof)) * se);
 }
 
 std::optional<Interval> median_interval(const Trials& trials, std::uint64_t seed) {
@@ -210,7 +273,13 @@ std::optional<Interval> speedup_interval(const Trials& cpu, const Trials& accele
     const std::optional<Interval> t = paired_ratio_t_ci95(cpu, accelerator);
     return envelope(bootstrap_paired_ratio_ci95(cpu, accelerator, seed), t ? t : welch_ratio_t_ci95(cpu, accelerator));
   }
-  return envelope(bootstrap_ratio_ci95(cpu, accelerator, seed), welch_ratio_t_ci95(cpu, accelerator));
+  return ratio_interval(cpu, accelerator, seed);
+}
+
+std::optional<Interval> ratio_interval(const Trials& numerator, const Trials& denominator, std::uint64_t seed,
+                                       double alpha) {
+  return envelope(bootstrap_ratio_interval(numerator, denominator, seed, alpha),
+                  welch_ratio_t_interval(numerator, denominator, alpha));
 }
 
 }  // namespace zoobench::stats

@@ -41,6 +41,17 @@ std::vector<std::string> answer_differences(const ResultSet& set);
 // measured) and prints / writes the tables. Returns the exit code the run would have had.
 int run_report_command(const ReportOptions& options, std::ostream& out);
 
+// `zoo-bench report A.json B.json ...`: the cross-hardware table (rows benchmarks, columns run x
+// backend/target) to `out` as Markdown, --markdown/--csv/--svg files. Returns kExitOk.
+int run_cross_report(const ReportOptions& options, std::ostream& out);
+
+// report FILE --svg: the chart of one run's rows.
+void write_results_chart(const ResultSet& set, const std::string& results_file, const std::string& svg_file);
+
+// `zoo-bench compare BASE NEW`: the comparison to `out`, --markdown/--json files. Returns kExitRegressed
+// when a row regressed significantly beyond the threshold, else kExitOk.
+int run_compare_command(const CompareOptions& options, std::ostream& out);
+
 // `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.
 // device_option: `--device N|all` (one verdict per GPU); "" probes OpenCV's default device. A malformed
 // value or an index that does not exist throws ConfigError.

@@ -29,10 +29,19 @@ struct BenchOptions {
   std::string device;                     // --device N|all for the CUDA items; "" = OpenCV's default (0)
 };
 
-// `zoo-bench report RESULTS.json`: the tables again, from the stored samples.
+// `zoo-bench report RESULTS.json...`: the tables again, from the stored samples; with several files the
+// cross-hardware table (and --svg its chart).
 struct ReportOptions {
-  std::string results_file;
+  std::vector<std::string> results_files;
   std::string json_file, csv_file, markdown_file;
+  std::string svg_file;
+};
+
+// `zoo-bench compare BASE.json NEW.json`: per-row ratios NEW/BASE with a verdict.
+struct CompareOptions {
+  std::string base_file, new_file;
+  double threshold_percent = 5.0;
+  std::string markdown_file, json_file;
 };
 
 // Splits "a:b:c" into its non-empty parts.

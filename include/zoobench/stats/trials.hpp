@@ -51,6 +51,20 @@ std::optional<Interval> welch_ratio_t_ci95(const Trials& numerator, const Trials
 // (between-trial spread), so that both kinds of variation are inside.
 std::optional<Interval> median_interval(const Trials& trials, std::uint64_t seed);
 std::optional<Interval> speedup_interval(const Trials& cpu, const Trials& accelerator, bool paired, std::uint64_t seed);
+// The unpaired envelope for median_of_medians(numerator) / median_of_medians(denominator) of two separate
+// runs (a CPU row from a baseline file; `zoo-bench compare`): bootstrap and Welch's t, at confidence
+// 1 - alpha (compare lowers alpha to make its intervals simultaneous over many rows).
+std::optional<Interval> ratio_interval(const Trials& numerator, const Trials& denominator, std::uint64_t seed,
+                                       double alpha = 0.05);
+// The two halves of it at confidence 1 - alpha (the bootstrap takes enough replicates for the tails).
+std::optional<Interval> bootstrap_ratio_interval(const Trials& numerator, const Trials& denominator,
+                                                 std::uint64_t seed, double alpha);
+std::optional<Interval> welch_ratio_t_interval(const Trials& numerator, const Trials& denominator, double alpha);
+
+// Student's t: P(|T| > t) for `dof` degrees of freedom (regularized incomplete beta), and its inverse,
+// the t with P(|T| > t) = alpha (so t_two_sided(0.05, n) is t975(n) to table precision).
+double t_tail_two_sided(double t, int dof);
+double t_two_sided(double alpha, int dof);
 
 // Student's t quantile for a two-sided 95% interval with `dof` degrees of freedom (>= 1): a table to
 // 30, a second-order Cornish-Fisher expansion beyond.

@@ -1,0 +1,84 @@
+// Commands over stored results files: `compare BASE NEW` and the several-file form of `report`.
+#include <fmt/format.h>
+
+#include "zoobench/catalog/catalog.hpp"
+#include "zoobench/cli/app.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/report/compare_report.hpp"
+#include "zoobench/report/cross_report.hpp"
+#include "zoobench/report/results_json.hpp"
+#include "zoobench/report/text_file.hpp"
+#include "zoobench/stats/compare.hpp"
+
+namespace zoobench {
+
+namespace {
+
+// A results file re-aggregated with this zoo-bench's statistics, as `report FILE` does.
+ResultSet load_results(const std::string& file) {
+  StoredResults stored;
+  try {
+    stored = read_results_file(file);
+  } catch (const Error& e) {
+    throw ConfigError(e.what());  // bad input on the command line: a usage error
+  }
+  ResultSet set = aggregate(stored.environment, std::move(stored.records), {}, "", tolerance_for_model);
+  if (!stored.complete) set.notes.push_back(fmt::format("{}: a run cut short: only what it measured", file));
+  return set;
+}
+
+}  // namespace
+
+int run_cross_report(const ReportOptions& options, std::ostream& out) {
+  if (!options.json_file.empty()) {
+    throw ConfigError("report --json takes one results file (it rewrites that run); for several files use --markdown, "
+                      "--csv or --svg");
+  }
+  std::vector<LabelledRun> runs;
+  std::vector<Environment> environments;
+  for (const auto& file : options.results_files) {
+    runs.push_back({"", file, load_results(file)});
+    environments.push_back(runs.back().set.environment);
+  }
+  const std::vector<std::string> labels = run_labels(environments, options.results_files);
+  for (std::size_t i = 0; i < runs.size(); ++i) runs[i].label = labels[i];
+
+  const CrossTable table = cross_table(runs);
+  const std::string markdown = cross_markdown(table, runs);
+  out << markdown;
+  for (const auto& run : runs) {
+    for (const auto& note : run.set.notes) out << "\n- " << run.label << ": " << note;
+  }
+  out << "\n";
+  if (!options.markdown_file.empty()) write_text_file(options.markdown_file, markdown);
+  if (!options.csv_file.empty()) write_text_file(options.csv_file, cross_csv(table, runs));
+  if (!options.svg_file.empty()) write_text_file(options.svg_file, svg_chart(table, runs));
+  return kExitOk;
+}
+
+void write_results_chart(const ResultSet& set, const std::string& results_file, const std::string& svg_file) {
+  std::vector<LabelledRun> runs = {{"", results_file, set}};
+  runs.front().label = run_labels({set.environment}, {results_file}).front();
+  write_text_file(svg_file, svg_chart(cross_table(runs), runs));
+}
+
+int run_compare_command(const CompareOptions& options, std::ostream& out) {
+  if (!(options.threshold_percent >= 0 && options.threshold_percent < 1000)) {
+    throw ConfigError(fmt::format("--threshold {}: give a percentage from 0 to 1000, e.g. --threshold 5",
+                                  options.threshold_percent));
+  }
+  const ResultSet base = load_results(options.base_file);
+  const ResultSet next = load_results(options.new_file);
+  const RunComparison comparison =
+      compare_runs(base, next, options.threshold_percent / 100.0, tolerance_for_model);
+  out << compare_text(comparison, options.base_file, options.new_file);
+  if (!options.markdown_file.empty()) {
+    write_text_file(options.markdown_file, compare_markdown(comparison, options.base_file, options.new_file));
+  }
+  if (!options.json_file.empty()) {
+    write_text_file(options.json_file, compare_json(comparison, options.base_file, options.new_file).dump(2) + "\n");
+  }
+  return comparison.regressed() ? kExitRegressed : kExitOk;
+}
+
+}  // namespace zoobench

@@ -1,0 +1,259 @@
+// `zoo-bench compare` on recorded H200 results (benchmarks/results/gpu-h200/run-pair, in the
+// repository) and on synthetic variants of them built by editing the samples: an injected slowdown
+// must be caught, a file against itself must not, rows of one file only are listed.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/report/results_json.hpp"
+#include "zoobench/stats/compare.hpp"
+#include "zoobench/stats/trials.hpp"
+
+namespace zoobench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::run_zoo_bench;
+
+fs::path recorded(const std::string& name) {
+  return test::source_dir() / "benchmarks" / "results" / "gpu-h200" / "run-pair" / name;
+}
+
+json load_json(const fs::path& file) {
+  std::ifstream in(file);
+  return json::parse(in);
+}
+
+fs::path save_json(const json& j, const fs::path& file) {
+  std::ofstream(file) << j.dump();
+  return file;
+}
+
+// Every stage sample of every record times `factor` (the stages add up to the total, so all of them).
+json scaled(json results, double factor) {
+  for (auto& r : results.at("records")) {
+    for (auto& [stage, samples] : r.at("samples_ms").items()) {
+      for (auto& v : samples) v = v.get<double>() * factor;
+    }
+  }
+  return results;
+}
+
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+
+json compare_json_of(const fs::path& base, const fs::path& next, const std::string& extra, int& exit_code,
+                     const fs::path& dir = test::scratch_dir()) {
+  const fs::path out = dir / "compare.json";
+  const auto r = run_zoo_bench(fmt::format("compare {} {} --json {} {}", quoted(base), quoted(next), quoted(out), extra));
+  exit_code = r.exit_code;
+  EXPECT_TRUE(fs::exists(out)) << r.output;
+  return load_json(out);
+}
+
+TEST(CompareStats, TQuantilesMatchTheTableAndPublishedValues) {
+  for (int dof = 1; dof <= 30; ++dof) EXPECT_NEAR(stats::t_two_sided(0.05, dof), stats::t975(dof), 1e-3) << dof;
+  // Two-sided 0.1% points of Student's t (any statistics table): 636.62, 31.599, 8.610, 3.291 (normal).
+  EXPECT_NEAR(stats::t_two_sided(0.001, 1), 636.62, 0.01);
+  EXPECT_NEAR(stats::t_two_sided(0.001, 2), 31.599, 0.001);
+  EXPECT_NEAR(stats::t_two_sided(0.001, 4), 8.610, 0.001);
+  EXPECT_NEAR(stats::t_two_sided(0.001, 100000), 3.2905, 0.001);
+  EXPECT_NEAR(stats::t_tail_two_sided(2.776, 4), 0.05, 1e-4);
+}
+
+TEST(CompareStats, TheSimultaneousIntervalContainsThePerRowOne) {
+  const stats::Trials a = {{10, 10.5, 11, 10.2}, {10.4, 10.1, 10.9, 10.3}, {10.8, 10.2, 10.6, 11.1}};
+  const stats::Trials b = {{12, 12.5, 13, 12.2}, {12.4, 12.1, 12.9, 12.3}, {12.8, 12.2, 12.6, 13.1}};
+  const auto row = stats::ratio_interval(b, a, 7);
+  const auto simultaneous = stats::ratio_interval(b, a, 7, 0.05 / 50);
+  ASSERT_TRUE(row && simultaneous);
+  EXPECT_LE(simultaneous->low, row->low);
+  EXPECT_GE(simultaneous->high, row->high);
+  EXPECT_LT(row->low, 1.2 * 1.0);
+  EXPECT_GT(row->high, 1.15);
+}
+
+TEST(CompareVerdict, TheWholeIntervalMustLieBeyondTheThreshold) {
+  EXPECT_EQ(judge_change(1.20, stats::Interval{1.10, 1.30}, 0.05), ChangeVerdict::Regressed);
+  EXPECT_EQ(judge_change(1.20, stats::Interval{1.04, 1.30}, 0.05), ChangeVerdict::Slower);
+  EXPECT_EQ(judge_change(1.20, std::nullopt, 0.05), ChangeVerdict::Slower);
+  EXPECT_EQ(judge_change(1.03, stats::Interval{1.01, 1.04}, 0.05), ChangeVerdict::Same);
+  EXPECT_EQ(judge_change(0.80, stats::Interval{0.70, 0.90}, 0.05), ChangeVerdict::Improved);
+  EXPECT_EQ(judge_change(0.90, stats::Interval{0.80, 0.99}, 0.05), ChangeVerdict::Faster);
+  EXPECT_EQ(judge_change(1.20, stats::Interval{1.10, 1.30}, 0.25), ChangeVerdict::Same);
+}
+
+TEST(CompareRecorded, AFileAgainstItselfIsTheSameEverywhere) {
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), recorded("run1.recomputed.json"), "", code);
+  EXPECT_EQ(code, kExitOk);
+  EXPECT_FALSE(j.at("regressed").get<bool>());
+  ASSERT_EQ(j.at("rows").size(), 51u);  // the 51 measured benchmark rows of the run (17 x 3 targets)
+  for (const auto& r : j.at("rows")) {
+    EXPECT_DOUBLE_EQ(r.at("ratio").get<double>(), 1.0);
+    EXPECT_EQ(r.at("verdict"), "same");
+    EXPECT_EQ(r.at("answers_vs_base"), "same") << r.dump();
+  }
+  EXPECT_TRUE(j.at("changes").empty());
+  EXPECT_TRUE(j.at("notes").empty());  // same machine and OpenCV
+}
+
+TEST(CompareRecorded, TwoRunsOfTheSameBuildDoNotFlagARegression) {
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), recorded("run2.recomputed.json"), "", code);
+  EXPECT_EQ(code, kExitOk) << j.dump(1);
+  EXPECT_FALSE(j.at("regressed").get<bool>());
+  EXPECT_EQ(j.at("rows").size(), 51u);
+  for (const auto& r : j.at("rows")) EXPECT_NE(r.at("verdict"), "REGRESSED") << r.dump();
+  // Run 2 was slower overall (geometric mean about 1.06, its interval about 1.01-1.11): real, but
+  // not beyond the 5% threshold with confidence. benchmarks/results/gpu-h200/README.md discusses it.
+  const json& all = j.at("geometric_means").back();
+  EXPECT_EQ(all.at("scope"), "all rows");
+  EXPECT_NE(all.at("verdict"), "REGRESSED");
+  EXPECT_LT(all.at("ratio_ci95").at(0).get<double>(), 1.05);
+}
+
+TEST(CompareSynthetic, AnInjectedTwentyPercentSlowdownIsCaught) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "", code, dir);
+  EXPECT_EQ(code, kExitRegressed);
+  EXPECT_TRUE(j.at("regressed").get<bool>());
+  int regressed = 0;
+  for (const auto& r : j.at("rows")) {
+    EXPECT_NEAR(r.at("ratio").get<double>(), 1.2, 1e-9);
+    if (r.at("verdict") == "REGRESSED") {
+      ++regressed;
+      EXPECT_GT(r.at("ratio_ci95").at(0).get<double>(), 1.05);
+    } else {
+      EXPECT_EQ(r.at("verdict"), "slower (not significant)");  // never "same": 20% is beyond 5%
+    }
+  }
+  // Three trials of 12 samples pin few rows at the simultaneous level; those whose trials agree do.
+  EXPECT_GT(regressed, 0);
+  ASSERT_FALSE(j.at("geometric_means").empty());
+  const json& all = j.at("geometric_means").back();
+  EXPECT_NEAR(all.at("ratio").get<double>(), 1.2, 1e-9);
+  EXPECT_EQ(all.at("scope"), "all rows");
+  EXPECT_EQ(all.at("verdict"), "REGRESSED");  // every row moved alike: the geometric mean shows it
+}
+
+TEST(CompareSynthetic, AShiftOfEveryRowIsCaughtByTheGeometricMeanAlone) {
+  // 8% on every row: beyond the 5% threshold, but within every row's simultaneous interval.
+  const fs::path dir = test::scratch_dir();
+  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.08), dir / "slowed.json");
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "", code, dir);
+  EXPECT_EQ(code, kExitRegressed);
+  for (const auto& r : j.at("rows")) EXPECT_NE(r.at("verdict"), "REGRESSED") << r.dump();
+  EXPECT_EQ(j.at("geometric_means").back().at("verdict"), "REGRESSED");
+}
+
+TEST(CompareSynthetic, AThresholdAboveTheSlowdownPassesIt) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  const auto r = run_zoo_bench(fmt::format("compare {} {} --threshold 40", quoted(recorded("run1.recomputed.json")),
+                                           quoted(slowed)));
+  EXPECT_EQ(r.exit_code, kExitOk) << r.output;
+  EXPECT_NE(r.output.find("no significant regression"), std::string::npos) << r.output;
+}
+
+TEST(CompareSynthetic, AFasterRunIsNotARegression) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path faster = save_json(scaled(load_json(recorded("run1.recomputed.json")), 0.8), dir / "faster.json");
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), faster, "", code, dir);
+  EXPECT_EQ(code, kExitOk);
+  bool improved = false;
+  for (const auto& r : j.at("rows")) improved = improved || r.at("verdict") == "improved";
+  EXPECT_TRUE(improved);
+}
+
+TEST(CompareSynthetic, RowsOfOneFileOnlyAreListedNotErrors) {
+  const fs::path dir = test::scratch_dir();
+  json next = load_json(recorded("run1.recomputed.json"));
+  json kept = json::array();
+  for (auto& r : next.at("records")) {
+    if (r.at("model") != "SFace") kept.push_back(r);  // SFace gone from NEW
+  }
+  next["records"] = kept;
+  const fs::path less = save_json(next, dir / "less.json");
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), less, "", code, dir);
+  EXPECT_EQ(code, kExitOk);
+  int only_in_base = 0;
+  for (const auto& line : j.at("not_compared")) {
+    const std::string text = line.get<std::string>();
+    if (text.find("SFace") != std::string::npos) {
+      EXPECT_NE(text.find("only in BASE"), std::string::npos) << text;
+      ++only_in_base;
+    }
+  }
+  EXPECT_GT(only_in_base, 0);
+}
+
+TEST(CompareSynthetic, APlacementChangeAndAChangedAnswerAreListed) {
+  const fs::path dir = test::scratch_dir();
+  json next = load_json(recorded("run1.recomputed.json"));
+  std::string moved, changed;
+  for (auto& r : next.at("records")) {
+    if (r.at("status") != "ok") continue;
+    if (moved.empty() && r.at("backend_target").at("index") == 1 && r.at("model") == "YuNet") {
+      r["device"]["state"] = "fallback";  // every trial of this row: the worst state wins anyway
+      r["device"]["cpu_layers"] = {"conv_1"};
+    }
+    if (r.at("model") == "YuNet" && r.at("backend_target").at("index") == 1) moved = r.at("file_list");
+    if (r.at("model") == "YuNet" && r.at("backend_target").at("index") == 0 && r.at("trial") == 1 &&
+        !r.at("answers").empty() && r.at("answers").at(0).contains("detections")) {
+      for (auto& d : r["answers"][0]["detections"]) d["box"][0] = d["box"][0].get<double>() + 200;  // boxes moved
+      changed = r.at("file_list");
+    }
+  }
+  ASSERT_FALSE(moved.empty());
+  ASSERT_FALSE(changed.empty()) << "the recorded YuNet CPU rows carry detections";
+  const fs::path edited = save_json(next, dir / "edited.json");
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), edited, "", code, dir);
+  bool placement = false, answers = false;
+  for (const auto& line : j.at("changes")) {
+    const std::string text = line.get<std::string>();
+    placement = placement || (text.find("placement verified") != std::string::npos &&
+                              text.find("-> FALLBACK") != std::string::npos);
+    answers = answers || text.find("answers differ from BASE") != std::string::npos;
+  }
+  EXPECT_TRUE(placement) << j.at("changes").dump(1);
+  EXPECT_TRUE(answers) << j.at("changes").dump(1);
+}
+
+TEST(CompareCli, MarkdownHasTheTableTheVerdictAndTheGeometricMean) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path md = dir / "compare.md";
+  const auto r = run_zoo_bench(fmt::format("compare {} {} --markdown {}", quoted(recorded("run1.recomputed.json")),
+                                           quoted(recorded("run2.recomputed.json")), quoted(md)));
+  EXPECT_EQ(r.exit_code, kExitOk) << r.output;
+  std::ifstream in(md);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("| model | size | target | BASE ms | NEW ms | NEW/BASE (simultaneous 95% CI) |"), std::string::npos) << text;
+  EXPECT_NE(text.find("geometric mean ("), std::string::npos);
+  EXPECT_NE(text.find("Verdict: no significant regression"), std::string::npos);
+}
+
+TEST(CompareCli, BadInputIsAOneLineUsageError) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path junk = test::write_file(dir / "junk.json", "{\"schema_version\": 2}");
+  const auto r = run_zoo_bench(fmt::format("compare {} {}", quoted(recorded("run1.recomputed.json")), quoted(junk)));
+  EXPECT_EQ(r.exit_code, kExitUsage);
+  EXPECT_NE(r.output.find("junk.json"), std::string::npos) << r.output;
+  const auto t = run_zoo_bench(fmt::format("compare {0} {0} --threshold -3", quoted(recorded("run1.recomputed.json"))));
+  EXPECT_EQ(t.exit_code, kExitUsage) << t.output;
+}
+
+}  // namespace
+}  // namespace zoobench

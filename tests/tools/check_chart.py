@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Checks a cross-hardware report's SVG chart against its CSV with real parsers (xml.etree, csv).
+
+Usage: check_chart.py CHART.svg TABLE.csv
+Every CSV line (one measured cell) must have exactly one <rect class="bar"> with the same model label,
+column and median; bars without a CSV line fail too. Prints "bars N cells N" and exits 0 when they
+match, 1 with the first mismatch otherwise.
+"""
+import csv
+import sys
+import xml.etree.ElementTree as ET
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def main(svg_path, csv_path):
+    root = ET.parse(svg_path).getroot()
+    if root.tag != SVG + "svg":
+        print(f"root element is {root.tag}, not svg")
+        return 1
+    bars = {}
+    for rect in root.iter(SVG + "rect"):
+        if rect.get("class") != "bar":
+            continue
+        key = (rect.get("data-model"), rect.get("data-column"))
+        if key in bars:
+            print(f"two bars for {key}")
+            return 1
+        if float(rect.get("width")) <= 0:
+            print(f"bar {key} has no width")
+            return 1
+        bars[key] = float(rect.get("data-ms"))
+    with open(csv_path, newline="") as f:
+        cells = list(csv.DictReader(f))
+    for cell in cells:
+        size = cell["input_size"] if cell["input_size"] != "-" else ""
+        key = (f"{cell['model']} {cell['files']} {size}", f"{cell['machine']} {cell['target']}")
+        if key not in bars:
+            print(f"no bar for {key}")
+            return 1
+        if abs(bars[key] - float(cell["median_ms"])) > 1e-4 * float(cell["median_ms"]):
+            print(f"bar {key} shows {bars[key]} ms, the CSV says {cell['median_ms']}")
+            return 1
+    print(f"bars {len(bars)} cells {len(cells)}")
+    return 0 if len(bars) == len(cells) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
