@@ -1,5 +1,6 @@
 #include "test_support.hpp"
 
+#include "zoobench/error.hpp"
 #include "zoobench/measure/measure.hpp"
 
 #include <fmt/format.h>
@@ -75,6 +76,24 @@ void run_once(Model& model, const cv::Mat& image, const cv::Mat& label_row) {
 
 CommandResult run_zoo_bench(const std::string& args) {
   return run_command(fmt::format("'{}' {}", ZOO_BENCH_BINARY, args));
+}
+
+CommandResult make_data_root(const fs::path& dst) {
+  const CommandResult result = run_command(fmt::format("bash '{}/scripts/make_data_root.sh' '{}' '{}'",
+                                                       source_dir().string(), shared_data().string(), dst.string()));
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  return result;
+}
+
+bool unsupported_here(const std::function<void()>& what, std::string* reason) {
+  try {
+    what();
+  } catch (const ModelError& e) {
+    if (e.kind() != ModelError::Kind::Unsupported) throw;
+    *reason = e.what();
+    return true;
+  }
+  return false;
 }
 
 namespace {
