@@ -124,10 +124,11 @@ TEST(NanoDet, LayoutsThatDoNotFitNameTheOutputsFound) {
   const auto no_reg = arrange_error(outputs, {64, 64});
   EXPECT_NE(no_reg.find("none of them a distance output"), std::string::npos) << no_reg;
   EXPECT_NE(no_reg.find("[64,30]"), std::string::npos) << no_reg;
-  // Rows that fit no stride on this input (a 64x64 layout given a 128x128 input).
-  const auto no_stride = arrange_error(as_outputs(zero_levels({64, 64}, 3, {8, 16, 32})), {128, 128});
+  // Rows that fit no stride on this input (50 cells: no square grid of a 128x128 input).
+  const auto no_stride =
+      arrange_error({cv::Mat::zeros(50, 3, CV_32F), cv::Mat::zeros(50, 32, CV_32F)}, {128, 128}, {"cls", "reg"});
   EXPECT_NE(no_stride.find("fit no stride"), std::string::npos) << no_stride;
-  EXPECT_NE(no_stride.find("for a 128x128 input"), std::string::npos) << no_stride;
+  EXPECT_NE(no_stride.find("for a 128x128 input: cls [50,3], reg [50,32]"), std::string::npos) << no_stride;
   EXPECT_EQ(no_stride.find('\n'), std::string::npos) << "one line: " << no_stride;
   // Not a float tensor.
   const auto ints = arrange_error({cv::Mat::zeros(4, 80, CV_8U), cv::Mat::zeros(4, 32, CV_8U)}, {16, 16});
