@@ -141,9 +141,9 @@ namespace fs = std::filesystem;
 // The real hand pose files (fp32, int8) on the palm the real palm detector finds in messi5.jpg at
 // 192x192 (Messi's raised left hand, about 9 pixels wide: the shared media has no close-up hand).
 // Proves the real files load and run through the palm row -> rotated crop -> NHWC input -> decode ->
-// back-mapping path: 21 finite landmarks around that palm, confidence and handedness in [0, 1]. It
-// cannot prove landmark accuracy or the confidence on a real hand at the zoo's resolution. OpenCV 4.6
-// cannot import these files: there the test skips (the benchmark reports them unsupported).
+// back-mapping path: 21 finite landmarks centred within 4 palm widths of that palm, confidence in
+// [0, 1]. It cannot prove landmark accuracy or the confidence on a real hand at the zoo's
+// resolution. OpenCV 4.6 cannot import these files: there the test skips (reported unsupported).
 TEST(MPHandPose, RealModelsGiveLandmarksAroundMessisPalm) {
   const fs::path palm_model = test::shared_models() / "palm_detection_mediapipe" / "palm_detection_mediapipe_2023feb.onnx";
   const cv::Mat original = cv::imread((test::shared_data() / "images" / "messi5.jpg").string());
@@ -183,7 +183,7 @@ TEST(MPHandPose, RealModelsGiveLandmarksAroundMessisPalm) {
                 ASSERT_TRUE(std::isfinite(p.x) && std::isfinite(p.y)) << hand->result_summary();
                 mean += p / static_cast<float>(mp_handpose::kLandmarks);
               }
-              EXPECT_LT(cv::norm(mean - palm_centre), 3 * palm.box.width) << hand->result_summary();
+              EXPECT_LT(cv::norm(mean - palm_centre), 4 * palm.box.width) << hand->result_summary();
             },
             &reason)) {
       EXPECT_NE(reason.find("cannot import"), std::string::npos) << reason;
