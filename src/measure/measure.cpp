@@ -72,6 +72,8 @@ void Runner::run(const PlanItem& item) {
     record.input_size = groups[g].size;
     if (g > 0) record.load_ms = 0;  // loaded once, before the first size
     const bool ok = measure_size(item, *subject, groups[g], log, record);
+    // An unsupported model (an OpenCV that imports it but cannot run it) stays unsupported at later sizes.
+    const bool unsupported = record.status == Status::Unsupported;
     m_on_record(std::move(record));
     if (ok) continue;
     // The net is in an unknown state: later sizes would fail the same way. Say so for each of them.
@@ -79,9 +81,10 @@ void Runner::run(const PlanItem& item) {
       RunRecord skipped = base;
       skipped.input_size = groups[rest].size;
       skipped.load_ms = 0;
-      skipped.status = Status::Failed;
-      skipped.message = fmt::format("not run: the same model failed at input size [{}, {}] before",
-                                    groups[g].size.width, groups[g].size.height);
+      skipped.status = unsupported ? Status::Unsupported : Status::Failed;
+      skipped.message = fmt::format("not run: the same model {} at input size [{}, {}] before",
+                                    unsupported ? "was unsupported" : "failed", groups[g].size.width,
+                                    groups[g].size.height);
       m_on_record(std::move(skipped));
     }
     return;
