@@ -34,7 +34,7 @@ class DnnModel : public Model {
 
  private:
   std::filesystem::path m_file;
-  bool m_ran_once = false;  // a first forward that throws is classified by first_forward_error()
+  bool m_ran_once = false;  // a first forward that throws goes through throw_first_forward_error()
 };
 
 }  // namespace zoobench
