@@ -170,6 +170,8 @@ TEST(WeChatQRCode, StandInCaffeNetsDecodeAGeneratedCode) {
   EXPECT_NE(built->result_summary().find("'zoo-bench'"), std::string::npos);
 }
 
+#ifdef ZOO_BENCH_HAVE_WECHAT_QRCODE
+// The four real files in discovery (sorted) order; empty when any is absent.
 std::vector<fs::path> real_files() {
   const fs::path dir = test::shared_models() / "qrcode_wechatqrcode";
   std::vector<fs::path> files;
@@ -180,7 +182,6 @@ std::vector<fs::path> real_files() {
   return files;
 }
 
-#ifdef ZOO_BENCH_HAVE_WECHAT_QRCODE
 // The real detector and super-resolution nets decode a QR code made here with cv::QRCodeEncoder, at
 // the code's size and at the config's 100x100, and say the same as OpenCV's own WeChatQRCode called
 // directly. Proves our wrapper passes the files in the right roles and reports what OpenCV decodes.
