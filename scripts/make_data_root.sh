@@ -14,6 +14,38 @@ TASKS=(
 TRACKING_VIDEO=slow_traffic_small
 TRACKING_ROI=296,188,101,75
 
+# A QR code (version 2, 25x25 modules, '#' dark) for the text https://opencv.org/, made with OpenCV's
+# cv::QRCodeEncoder; tests/wechat_qrcode_test.cpp checks that WeChatQRCode decodes the image written
+# from it. The shared media has no QR code image, and this needs no tool beyond bash.
+QR_TEXT=https://opencv.org/
+QR_MODULES=(
+  "#######.#.#.#...#.#######"
+  "#.....#..#####....#.....#"
+  "#.###.#.###..####.#.###.#"
+  "#.###.#.###.##.##.#.###.#"
+  "#.###.#.#..######.#.###.#"
+  "#.....#...##..#...#.....#"
+  "#######.#.#.#.#.#.#######"
+  "..........#.#..##........"
+  "####..#.#.####.###..###.#"
+  "#..###..#.#.##..##.#...#."
+  "##.#.##..#####...#.#....."
+  "..##...####....#....###.."
+  "###.#######.#.#..##.#.###"
+  ".#..#...##.##.##.####...#"
+  ".###..##.#.#.#..##..#.##."
+  "#..##....###..#.#####...#"
+  "###...#.##..#.#.#########"
+  "........#.....###...#.#.#"
+  "#######...#..##.#.#.#.###"
+  "#.....#....#.####...#...#"
+  "#.###.#...#..##.######..."
+  "#.###.#.#.#.....###.#####"
+  "#.###.#.#.#...#..##.#.##."
+  "#.....#.##.####..##.#.#.."
+  "#######.####.......######"
+)
+
 usage() {
   cat <<EOF
 Usage: scripts/make_data_root.sh [--copy] SRC DST
@@ -26,6 +58,10 @@ and fills them from SRC/images and SRC/videos (absolute symlinks, or copies with
   person_detection, person_reid,
   human_segmentation                     messi5, person, persons_multi
   text                                   scenetext*
+  qrcode                                 opencv_org_qr.pgm: a QR code for $QR_TEXT, written by this script
+  palm_detection_20230125                messi5, person, persons_multi (people with visible hands)
+  facial_expression_recognition/fer_evaluation
+                                         lena, face_*.jpg (each whole image taken as one face)
   object_tracking                        $TRACKING_VIDEO.avi and $TRACKING_VIDEO.txt (first-frame ROI $TRACKING_ROI)
 Task folders without suitable media are created empty and listed. Running it again is safe.
 SRC is only read.
@@ -98,6 +134,30 @@ place text "$img"/scenetext*.*
 place palm_detection_20230125 "$img"/{messi5,person,persons_multi}.jpg
 # Whole face images: without label rows each image is taken as one face.
 place facial_expression_recognition/fer_evaluation "$img"/lena.jpg "$img"/face_*.jpg
+
+# write_qr_pgm FILE: the QR code as a greyscale PGM, 8 pixels per module, a 4-module white border.
+write_qr_pgm() {
+  local file=$1 scale=8 border=4 row line px r i
+  local side=$(( (${#QR_MODULES[@]} + 2 * border) * scale ))
+  local white_line
+  white_line=$(printf '255 %.0s' $(seq "$side"))
+  {
+    printf 'P2\n%d %d\n255\n' "$side" "$side"
+    for (( i = 0; i < border * scale; i++ )); do echo "$white_line"; done
+    for row in "${QR_MODULES[@]}"; do
+      line=$(printf '255 %.0s' $(seq $(( border * scale ))))
+      for (( r = 0; r < ${#row}; r++ )); do
+        [[ ${row:r:1} == '#' ]] && px=0 || px=255
+        line+=$(printf "$px %.0s" $(seq "$scale"))
+      done
+      line+=$(printf '255 %.0s' $(seq $(( border * scale ))))
+      for (( i = 0; i < scale; i++ )); do echo "$line"; done
+    done
+    for (( i = 0; i < border * scale; i++ )); do echo "$white_line"; done
+  } > "$file"
+}
+rm -f "$dst/qrcode/opencv_org_qr.pgm"
+write_qr_pgm "$dst/qrcode/opencv_org_qr.pgm"
 
 # Only the Motion-JPEG AVI: a minimal OpenCV build without FFmpeg cannot read the .mp4.
 rm -f "$dst/object_tracking/$TRACKING_VIDEO.txt"

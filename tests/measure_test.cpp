@@ -40,6 +40,7 @@ struct Behaviour {
   bool unsupported_in_construction = false;
   bool cv_error_in_infer_and_dump = false;  // like a net OpenCV cannot set up: forward and dump() throw
   cv::Size fail_at_size;               // infer throws a cv::Exception at this input size (none when empty)
+  bool unsupported_at_fail_size = false;  // ... a ModelError(Unsupported) instead (an OpenCV that cannot run it)
 };
 
 class FakeModel final : public Model {
@@ -63,6 +64,9 @@ class FakeModel final : public Model {
     ++m_calls.infer;
     if (m_behaviour.cv_error_in_infer_and_dump) CV_Error(cv::Error::StsNotImplemented, "Unknown backend identifier");
     if (!m_behaviour.fail_at_size.empty() && m_size == m_behaviour.fail_at_size) {
+      if (m_behaviour.unsupported_at_fail_size) {
+        throw ModelError(ModelError::Kind::Unsupported, "OpenCV 4.6.0 imports fake.onnx but cannot run it");
+      }
       CV_Error(cv::Error::StsError, "fake: out of GPU memory");
     }
     if (warmup_call && m_behaviour.slow_warmup_ms > 0) {
@@ -233,6 +237,23 @@ TEST(Measure, TwoInputSizesGiveTwoRecordsWithTheLoadTimeOnTheFirstOnly) {
     EXPECT_EQ(r.status, Status::Ok) << r.message;
     EXPECT_EQ(r.samples.total.size(), 2u);
   }
+}
+
+// A model this OpenCV imports but cannot run (its first forward throws Unsupported) stays unsupported
+// at the later sizes: not a failure.
+TEST(Measure, UnsupportedAtTheFirstSizeKeepsTheNextSizeUnsupported) {
+  Behaviour b;
+  b.fail_at_size = {32, 24};
+  b.unsupported_at_fail_size = true;
+  Calls calls;
+  FakeBench s = make_setup(b, 1, "[[64, 48], [32, 24]]");
+  const auto records = test::run_family(s.config, fake_family(calls, b), s.options);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].status, Status::Unsupported);
+  EXPECT_EQ(records[0].message, "OpenCV 4.6.0 imports fake.onnx but cannot run it");
+  EXPECT_EQ(records[1].status, Status::Unsupported);
+  EXPECT_EQ(records[1].message, "not run: the same model was unsupported at input size [32, 24] before");
+  EXPECT_EQ(calls.set_sizes, (std::vector<cv::Size>{{32, 24}}));
 }
 
 // The net is in an unknown state after a failure: the later sizes are not run, but each gets a record

@@ -1,5 +1,6 @@
 #include "test_support.hpp"
 
+#include "zoobench/error.hpp"
 #include "zoobench/measure/measure.hpp"
 
 #include <fmt/format.h>
@@ -79,6 +80,24 @@ CommandResult run_zoo_bench(const std::string& args) {
 
 CommandResult run_python(const fs::path& script, const std::string& args) {
   return run_command(fmt::format("'{}' '{}' {}", ZOO_BENCH_TEST_PYTHON, script.string(), args));
+}
+
+CommandResult make_data_root(const fs::path& dst) {
+  const CommandResult result = run_command(fmt::format("bash '{}/scripts/make_data_root.sh' '{}' '{}'",
+                                                       source_dir().string(), shared_data().string(), dst.string()));
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  return result;
+}
+
+bool unsupported_here(const std::function<void()>& what, std::string* reason) {
+  try {
+    what();
+  } catch (const ModelError& e) {
+    if (e.kind() != ModelError::Kind::Unsupported) throw;
+    *reason = e.what();
+    return true;
+  }
+  return false;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,5 +67,12 @@ std::vector<RunRecord> run_family(const BenchmarkConfig& config, const Family& f
 CommandResult run_zoo_bench(const std::string& args);
 // Runs a Python script with the python3 found at configure time (arguments already quoted).
 CommandResult run_python(const fs::path& script, const std::string& args);
+
+// Runs scripts/make_data_root.sh shared_data() dst (symlinks); fails the test when it does not exit 0.
+CommandResult make_data_root(const fs::path& dst);
+
+// Skips the running test (returns true) when `what` threw ModelError(Unsupported) here: used where a
+// real model imports only on some OpenCV versions.
+bool unsupported_here(const std::function<void()>& what, std::string* reason);
 
 }  // namespace zoobench::test

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
@@ -7,6 +8,10 @@
 #include "zoobench/catalog/catalog.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/models/wechat_qrcode.hpp"
+
+#ifdef ZOO_BENCH_HAVE_WECHAT_QRCODE
+#include <opencv2/wechat_qrcode.hpp>
+#endif
 
 namespace zoobench {
 namespace {
@@ -163,6 +168,81 @@ TEST(WeChatQRCode, StandInCaffeNetsDecodeAGeneratedCode) {
   ASSERT_EQ(texts.size(), 1u) << built->result_summary();
   EXPECT_EQ(texts[0], "zoo-bench");
   EXPECT_NE(built->result_summary().find("'zoo-bench'"), std::string::npos);
+}
+
+#ifdef ZOO_BENCH_HAVE_WECHAT_QRCODE
+// The four real files in discovery (sorted) order; empty when any is absent.
+std::vector<fs::path> real_files() {
+  const fs::path dir = test::shared_models() / "qrcode_wechatqrcode";
+  std::vector<fs::path> files;
+  for (const char* name : {"detect.caffemodel", "detect.prototxt", "sr.caffemodel", "sr.prototxt"}) {
+    if (!fs::exists(dir / name)) return {};
+    files.push_back(dir / name);
+  }
+  return files;
+}
+
+// The real detector and super-resolution nets decode a QR code made here with cv::QRCodeEncoder, at
+// the code's size and at the config's 100x100, and say the same as OpenCV's own WeChatQRCode called
+// directly. Proves our wrapper passes the files in the right roles and reports what OpenCV decodes.
+TEST(WeChatQRCode, RealModelsDecodeAGeneratedCodeLikeOpenCv) {
+  const auto files = real_files();
+  if (files.empty()) GTEST_SKIP() << "no WeChatQRCode files in " << test::shared_models();
+  const std::string text = "https://github.com/opencv/opencv_zoo";
+  cv::Mat code;
+  cv::QRCodeEncoder::create()->encode(text, code);
+  ASSERT_FALSE(code.empty());
+  cv::Mat big;
+  cv::resize(code, big, {}, 8, 8, cv::INTER_NEAREST);
+  cv::copyMakeBorder(big, big, 32, 32, 32, 32, cv::BORDER_CONSTANT, cv::Scalar(255));
+  cv::cvtColor(big, big, cv::COLOR_GRAY2BGR);
+  cv::Mat small;
+  cv::resize(big, small, {100, 100});
+
+  auto built = test::build_model("WeChatQRCode", files);
+  cv::wechat_qrcode::WeChatQRCode opencv(files[1].string(), files[0].string(), files[3].string(), files[2].string());
+  for (const cv::Mat& image : {big, small}) {
+    SCOPED_TRACE(image.cols);
+    built->set_input_size(image.size());
+    test::run_once(*built.model, image);
+    const auto& texts = built->result().texts;
+    ASSERT_EQ(texts.size(), 1u) << built->result_summary();
+    EXPECT_EQ(texts[0], text);
+    EXPECT_EQ(texts, opencv.detectAndDecode(image));
+    ASSERT_EQ(built->result().detections.size(), 1u);
+    EXPECT_GT(built->result().detections[0].box.area(), 0.15 * image.cols * image.rows);
+  }
+}
+#endif
+
+// scripts/make_data_root.sh writes a QR code into the qrcode folder; it must decode to the text the
+// script names, with WeChatQRCode and the real files when this OpenCV has the module, else with
+// OpenCV's QRCodeDetector. A build without either decoder (the project's minimal 4.10 has no
+// wechat_qrcode and no quirc) can only check that a code is found.
+TEST(WeChatQRCode, DataRootQrImageDecodes) {
+  if (!fs::exists(test::shared_data() / "images")) GTEST_SKIP() << "no " << test::shared_data();
+  const auto root = test::scratch_dir() / "data";
+  test::make_data_root(root);
+  const cv::Mat image = cv::imread((root / "qrcode" / "opencv_org_qr.pgm").string());
+  ASSERT_FALSE(image.empty());
+  cv::QRCodeDetector detector;
+  std::vector<cv::Point2f> corners;
+  ASSERT_TRUE(detector.detect(image, corners));
+  std::string decoded = detector.decode(image, corners);
+#ifdef ZOO_BENCH_HAVE_WECHAT_QRCODE
+  const auto files = real_files();
+  if (!files.empty()) {
+    auto built = test::build_model("WeChatQRCode", files);
+    cv::Mat resized;
+    cv::resize(image, resized, {100, 100});  // the config's size
+    built->set_input_size(resized.size());
+    test::run_once(*built.model, resized);
+    ASSERT_EQ(built->result().texts.size(), 1u) << built->result_summary();
+    decoded = built->result().texts[0];
+  }
+#endif
+  if (decoded.empty()) GTEST_SKIP() << "a QR code is found, but this OpenCV has no decoder (no wechat_qrcode, no quirc)";
+  EXPECT_EQ(decoded, "https://opencv.org/");
 }
 
 }  // namespace

@@ -151,5 +151,37 @@ TEST(YuNet, MatchesCvFaceDetectorYN) {
   }
 }
 
+// The zoo's int8 file finds the faces the fp32 file finds (IoU >= 0.5 each, no extra face), on the
+// face images we have, at their own sizes. Proves int8 runs on this OpenCV and agrees on real faces;
+// it says nothing about speed or about faces neither file finds.
+TEST(YuNet, Int8FindsTheFacesFp32Finds) {
+  const auto dir = test::shared_models() / "face_detection_yunet";
+  const auto fp32 = dir / "face_detection_yunet_2023mar.onnx";
+  const auto int8 = dir / "face_detection_yunet_2023mar_int8.onnx";
+  if (!std::filesystem::exists(fp32) || !std::filesystem::exists(int8)) GTEST_SKIP() << "no " << fp32 << " / " << int8;
+  const std::string params = "{confThreshold: 0.6, nmsThreshold: 0.3, topK: 5000}";
+  int faces_seen = 0;
+  for (const char* name : {"lena.jpg", "messi5.jpg", "face_227943776_1.jpg", "face_230501201_1.jpg"}) {
+    const cv::Mat image = cv::imread((test::shared_data() / "images" / name).string());
+    ASSERT_FALSE(image.empty()) << name;
+    std::vector<Detection> found[2];
+    int i = 0;
+    for (const auto& file : {fp32, int8}) {
+      auto built = test::build_model("YuNet", {file}, params);
+      built->set_input_size(image.size());
+      test::run_once(*built.model, image);
+      found[i++] = built->result().detections;
+    }
+    EXPECT_EQ(found[1].size(), found[0].size()) << name;
+    for (const auto& face : found[0]) {
+      double best = 0;
+      for (const auto& other : found[1]) best = std::max(best, iou(face.box, other.box));
+      EXPECT_GE(best, 0.5) << name;
+      ++faces_seen;
+    }
+  }
+  EXPECT_GE(faces_seen, 3);  // lena, messi and the face images: the comparison is not vacuous
+}
+
 }  // namespace
 }  // namespace zoobench

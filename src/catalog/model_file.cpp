@@ -63,6 +63,19 @@ std::string unsupported_import_message(const fs::path& model, const std::string&
   return fmt::format("OpenCV {} cannot import {}: {}; {}", CV_VERSION, model.filename().string(), reason, advice);
 }
 
+void throw_first_forward_error(const fs::path& model, const cv::Exception& e) {
+#if CV_VERSION_MAJOR > 4 || (CV_VERSION_MAJOR == 4 && CV_VERSION_MINOR >= 10)
+  (void)model;
+  throw e;  // as it is: the measurement core names CUDA problems from it
+#else
+  const std::string reason = short_cv_message(e);
+  throw ModelError(ModelError::Kind::Unsupported,
+                   fmt::format("OpenCV {} imports {} but cannot run it: {}; a newer OpenCV is needed (the zoo requires "
+                                ">= 4.10; scripts/build_opencv_cuda.sh builds one)",
+                                CV_VERSION, model.filename().string(), reason));
+#endif
+}
+
 cv::dnn::Net read_net(const fs::path& model, const BackendTarget& backend_target, const fs::path& config) {
   check_model_file(model);
   if (model.extension() == ".onnx") read_onnx_info(model);  // a corrupt file is named as such first

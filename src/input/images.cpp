@@ -45,7 +45,8 @@ std::vector<fs::path> list_images(const fs::path& folder) {
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     std::string ext = entry.path().extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".webp") {
+    if (ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".webp" ||
+        ext == ".pgm" || ext == ".ppm" || ext == ".pbm") {
       images.push_back(entry.path());
     }
   }

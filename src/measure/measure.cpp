@@ -89,6 +89,8 @@ void Runner::run(const PlanItem& item) {
       if (free_before >= 0 && free_after >= 0) base.gpu->memory_taken = free_before - free_after;
       record.gpu = base.gpu;
     }
+    // An unsupported model (an OpenCV that imports it but cannot run it) stays unsupported at later sizes.
+    const bool unsupported = record.status == Status::Unsupported;
     m_on_record(std::move(record));
     if (ok) continue;
     // The net is in an unknown state: later sizes would fail the same way. Say so for each of them.
@@ -96,9 +98,10 @@ void Runner::run(const PlanItem& item) {
       RunRecord skipped = base;
       skipped.input_size = groups[rest].size;
       skipped.load_ms = 0;
-      skipped.status = Status::Failed;
-      skipped.message = fmt::format("not run: the same model failed at input size [{}, {}] before",
-                                    groups[g].size.width, groups[g].size.height);
+      skipped.status = unsupported ? Status::Unsupported : Status::Failed;
+      skipped.message = fmt::format("not run: the same model {} at input size [{}, {}] before",
+                                    unsupported ? "was unsupported" : "failed", groups[g].size.width,
+                                    groups[g].size.height);
       m_on_record(std::move(skipped));
     }
     return;

@@ -5,8 +5,8 @@
 namespace zoobench {
 
 DnnModel::DnnModel(const ModelContext& ctx, std::size_t file_index, std::vector<std::string> output_names)
-    : m_output_names(std::move(output_names)) {
-  const auto& file = ctx.files.at(file_index);
+    : m_output_names(std::move(output_names)), m_file(ctx.files.at(file_index)) {
+  const auto& file = m_file;
   m_net = read_net(file, ctx.backend_target);
   if (file.extension() == ".onnx") m_info = read_onnx_info(file);
   if (m_output_names.empty()) m_output_names = m_net.getUnconnectedOutLayersNames();
@@ -14,7 +14,16 @@ DnnModel::DnnModel(const ModelContext& ctx, std::size_t file_index, std::vector<
 
 void DnnModel::infer() {
   m_net.setInput(m_blob);
-  m_net.forward(m_outputs, m_output_names);
+  if (m_ran_once) {
+    m_net.forward(m_outputs, m_output_names);
+    return;
+  }
+  try {
+    m_net.forward(m_outputs, m_output_names);
+  } catch (const cv::Exception& e) {
+    throw_first_forward_error(m_file, e);
+  }
+  m_ran_once = true;
 }
 
 std::vector<std::vector<int>> DnnModel::input_shapes() const {

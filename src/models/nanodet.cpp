@@ -1,6 +1,7 @@
 #include "zoobench/models/nanodet.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -21,11 +22,9 @@ constexpr int kRegColumns = 4 * kBins;
 const cv::Scalar kMean(103.53, 116.28, 123.675);  // BGR order, as the zoo applies it to the BGR image
 const double kStd[3] = {57.375, 57.12, 58.395};
 
-// A [1, N, C] or [N, C] float tensor viewed as N x C.
-cv::Mat as_rows(const cv::Mat& m, const char* what) {
-  if (m.empty() || m.depth() != CV_32F || m.dims < 2 || m.dims > 3 || (m.dims == 3 && m.size[0] != 1)) {
-    throw Error(fmt::format("NanoDet: {} output must be a float [N, C] or [1, N, C] tensor", what));
-  }
+// A [1, N, C] or [N, C] float tensor viewed as N x C; empty when it is neither.
+cv::Mat as_rows(const cv::Mat& m) {
+  if (m.empty() || m.depth() != CV_32F || m.dims < 2 || m.dims > 3 || (m.dims == 3 && m.size[0] != 1)) return {};
   const int cols = m.size[m.dims - 1];
   return cv::Mat(static_cast<int>(m.total()) / cols, cols, CV_32F, const_cast<float*>(m.ptr<float>()));
 }
@@ -64,7 +63,8 @@ class NanoDet final : public DnnModel {
     // Class-agnostic NMS as the zoo's Python (the benchmark's code path); its C++ demo's NMSBoxesBatched
     // would keep overlapping boxes of different classes.
     m_result.detections =
-        nms(decode(arrange_outputs(m_outputs), m_input_size, m_prob_threshold), m_prob_threshold, m_iou_threshold);
+        nms(decode(arrange_outputs(m_outputs, m_input_size, m_output_names), m_input_size, m_prob_threshold),
+            m_prob_threshold, m_iou_threshold);
     for (auto& d : m_result.detections) d.box = unletterbox(d.box, m_letterbox, m_original);
   }
 
@@ -80,59 +80,87 @@ class NanoDet final : public DnnModel {
 
 }  // namespace
 
-std::vector<Level> arrange_outputs(const std::vector<cv::Mat>& outputs) {
-  constexpr std::size_t kLevels = std::size(kStrides);
-  if (outputs.size() != 2 * kLevels) {
-    throw Error(fmt::format("NanoDet: expected {} outputs (class scores and distances for strides 8/16/32/64), got {}",
-                            2 * kLevels, outputs.size()));
-  }
+std::vector<Level> arrange_outputs(const std::vector<cv::Mat>& outputs, cv::Size input,
+                                   const std::vector<std::string>& names) {
+  // Everything found, for the one-line error when the layout does not fit.
+  const auto found = [&] {
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      const cv::Mat& m = outputs[i];
+      std::vector<int> dims(m.size.p, m.size.p + m.dims);
+      parts.push_back(fmt::format("{}[{}]", i < names.size() ? names[i] + " " : "", fmt::join(dims, ",")));
+    }
+    return fmt::format("{} output(s) for a {}x{} input: {}", outputs.size(), input.width, input.height,
+                       parts.empty() ? "none" : fmt::format("{}", fmt::join(parts, ", ")));
+  };
+  const auto fail = [&](const std::string& why) {
+    return Error(fmt::format("NanoDet: {}; found {} (expected class-score [N, C] / distance [N, {}] pairs, one "
+                             "per stride, N = grid cells)",
+                             why, found(), kRegColumns));
+  };
+  if (outputs.empty() || outputs.size() % 2 != 0) throw fail("the outputs do not form pairs");
   // OpenCV lists unconnected outputs in its own order (not the graph's), so pair tensors by their row count
   // (cells of one stride) and tell the roles apart by the 32 distance columns.
   std::vector<cv::Mat> pending;
-  for (const auto& out : outputs) pending.push_back(as_rows(out, "class score / distance"));
+  for (const auto& out : outputs) {
+    pending.push_back(as_rows(out));
+    if (pending.back().empty()) throw fail("an output is not a float [N, C] or [1, N, C] tensor");
+  }
   std::vector<Level> levels;
   while (!pending.empty()) {
     const cv::Mat first = pending.front();
     pending.erase(pending.begin());
     const auto partner =
         std::find_if(pending.begin(), pending.end(), [&](const cv::Mat& m) { return m.rows == first.rows; });
-    if (partner == pending.end()) {
-      throw Error(fmt::format("NanoDet: an output with {} rows has no partner of the same stride", first.rows));
-    }
+    if (partner == pending.end()) throw fail(fmt::format("the output with {} rows has no partner", first.rows));
     Level level{first, *partner};
     pending.erase(partner);
     if (level.cls.cols == kRegColumns && level.reg.cols != kRegColumns) std::swap(level.cls, level.reg);
     if (level.reg.cols != kRegColumns) {
-      throw Error(fmt::format("NanoDet: the outputs with {} rows are not a class-score [N, C] / distance [N, {}] "
-                              "pair ({} and {} columns)",
-                              level.cls.rows, kRegColumns, level.cls.cols, level.reg.cols));
+      throw fail(fmt::format("the outputs with {} rows have {} and {} columns, none of them a distance output",
+                             level.cls.rows, level.cls.cols, level.reg.cols));
     }
     levels.push_back(level);
   }
   // Finest stride first: it has the most cells.
   std::sort(levels.begin(), levels.end(), [](const Level& a, const Level& b) { return a.cls.rows > b.cls.rows; });
+  for (auto& level : levels) {
+    for (int s : kStrides) {
+      const int floor_cols = input.width / s;
+      const int ceil_cols = (input.width + s - 1) / s;
+      if (floor_cols * (input.height / s) == level.cls.rows) {
+        level.cols = floor_cols;
+      } else if (ceil_cols * ((input.height + s - 1) / s) == level.cls.rows) {
+        level.cols = ceil_cols;
+      } else {
+        continue;
+      }
+      level.stride = s;
+      break;
+    }
+    if (level.stride == 0) {
+      throw fail(fmt::format("{} rows fit no stride of 8/16/32/64/128", level.cls.rows));
+    }
+    if (&level != &levels.front() && level.stride == (&level - 1)->stride) {
+      throw fail(fmt::format("two levels have stride {}", level.stride));
+    }
+  }
   return levels;
 }
 
 std::vector<Detection> decode(const std::vector<Level>& levels, cv::Size input, float score_threshold) {
-  if (levels.size() != std::size(kStrides)) {
-    throw Error(fmt::format("NanoDet: expected {} stride levels, got {}", std::size(kStrides), levels.size()));
-  }
   const auto max_x = static_cast<float>(input.width);
   const auto max_y = static_cast<float>(input.height);
   std::vector<Detection> candidates;
-  for (std::size_t l = 0; l < levels.size(); ++l) {
-    const int stride = kStrides[l];
-    const cv::Mat& cls = levels[l].cls;
-    const cv::Mat& reg = levels[l].reg;
-    int cols = input.width / stride;
-    if (cols * (input.height / stride) != cls.rows) {
-      cols = (input.width + stride - 1) / stride;
-      if (cols * ((input.height + stride - 1) / stride) != cls.rows) {
-        throw Error(fmt::format("NanoDet: stride {} output has {} rows; a {}x{} input needs {} (or {})", stride,
-                                cls.rows, input.width, input.height, (input.width / stride) * (input.height / stride),
-                                cols * ((input.height + stride - 1) / stride)));
-      }
+  for (const Level& level : levels) {
+    const int stride = level.stride;
+    const cv::Mat& cls = level.cls;
+    const cv::Mat& reg = level.reg;
+    const int cols = level.cols;
+    if (stride <= 0 || cols <= 0 || reg.rows != cls.rows) {
+      throw Error(fmt::format("NanoDet: a level without a stride/grid or with unequal rows ({} and {}); "
+                              "levels come from arrange_outputs()",
+                              cls.rows, reg.rows));
     }
     // Best class per row, then the zoo's per-level pre-NMS cut to the top rows by that score.
     std::vector<int> best_class(static_cast<std::size_t>(cls.rows));

@@ -5,6 +5,7 @@
 
 #include <opencv2/dnn.hpp>
 
+#include "zoobench/error.hpp"
 #include "zoobench/plan/backend.hpp"
 
 namespace zoobench {
@@ -23,6 +24,11 @@ cv::dnn::Net read_net(const std::filesystem::path& model, const BackendTarget& b
 
 // "OpenCV 4.6.0 cannot import X: <reason>; a newer OpenCV is needed (...)"
 std::string unsupported_import_message(const std::filesystem::path& model, const std::string& reason);
+
+// For an OpenCV exception from the first forward of a net read_net() imported. Before 4.10 (the zoo's
+// minimum) it throws ModelError(Unsupported): OpenCV 4.6 imports some files it cannot run, such as the
+// zoo's FER int8 (its int8 convolution gets a float input). From 4.10 on it rethrows `e` (failed).
+[[noreturn]] void throw_first_forward_error(const std::filesystem::path& model, const cv::Exception& e);
 
 // The first line of an OpenCV exception's own message (without the source location).
 std::string short_cv_message(const cv::Exception& e);

@@ -2,6 +2,7 @@
 // Base for families driven through cv::dnn::Net: it loads the net (with precise errors), applies the
 // backend/target, and owns the infer stage (setInput + forward). Families fill m_blob in preprocess
 // and read m_outputs in postprocess.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ class DnnModel : public Model {
   cv::Mat m_blob;
   std::vector<cv::Mat> m_outputs;
   std::vector<std::string> m_output_names;
+
+ private:
+  std::filesystem::path m_file;
+  bool m_ran_once = false;  // a first forward that throws goes through throw_first_forward_error()
 };
 
 }  // namespace zoobench
