@@ -12,6 +12,7 @@
 #include "zoobench/error.hpp"
 #include "zoobench/cli/options.hpp"
 #include "zoobench/plan/backend.hpp"
+#include "zoobench/report/progress.hpp"
 
 namespace zoobench {
 
@@ -79,6 +80,11 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                "(a failure, a CPU fallback, an FP16 demotion or an unverified placement all fail)");
   app.add_flag("--require-same-answers", o.require_same_answers,
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
+  CLI::Option* quiet = app.add_flag(
+      "-q,--quiet", o.quiet, "Only the tables, failures and warnings: no progress line, no row per benchmark as it ends");
+  app.add_flag("--verbose", o.verbose, "List every absent model and data folder on its own line (default: one "
+                                       "summary line with the command that fetches them)")
+      ->excludes(quiet);
 }
 
 std::string joined_command_line(int argc, char** argv) {
@@ -130,6 +136,8 @@ int cli_main(int argc, char** argv) {
                 << app.help();
       return kExitUsage;
     }
+    // The live line only where a person watches: never in a log file, a pipe or a CI transcript.
+    options.progress = !options.quiet && stderr_is_terminal();
     return run_benchmarks(options, joined_command_line(argc, argv), std::cout, std::cerr);
   } catch (const ConfigError& e) {
     std::cerr << "zoo-bench: error: " << e.what() << "\n";

@@ -24,6 +24,9 @@ struct BenchOptions {
   std::string json_file, csv_file, markdown_file;
   bool require_cuda = false;              // a CUDA row not verified on the GPU -> kExitNoCuda
   bool require_same_answers = false;      // a GPU answer that differs from the CPU's -> kExitAnswersDiffer
+  bool quiet = false;                     // --quiet: tables, failures and warnings only
+  bool verbose = false;                   // --verbose: every absent model on its own line
+  bool progress = false;                  // the live progress line (stderr is a terminal, not --quiet)
 };
 
 // `zoo-bench report RESULTS.json`: the tables again, from the stored samples.
