@@ -123,8 +123,12 @@ int run(const Options& o, const std::string& command_line) {
   BareLoop bare(o, probe.net_input_shapes.front(), item.inputs->front().items.front().image);
 
   const Environment env = collect_environment(command_line);
-  fmt::print("{}\n{} {} on {}: {} rounds x {} timed calls (warm-up {}), interleaved\n\n", environment_line(env),
-             item.family->name, item.variant.file_list(), item.backend_target.name, o.rounds, o.repeat, o.warmup);
+  // A GPU figure only counts when zoo-bench's own evidence says the net ran there.
+  const bool placement_ok = !item.backend_target.placement_checked || probe.device.verified();
+  const std::string placement = item.backend_target.placement_checked ? probe.device.describe() : "CPU";
+  fmt::print("{}\n{} {} on {}: {} rounds x {} timed calls (warm-up {}), interleaved; placement: {}\n\n",
+             environment_line(env), item.family->name, item.variant.file_list(), item.backend_target.name, o.rounds,
+             o.repeat, o.warmup, placement);
   fmt::print("{:>5}  {:>12}  {:>14}  {:>14}  {:>8}\n", "round", "first", "bare ms", "zoo infer ms", "ratio");
   stats::Trials bare_trials, zoo_trials;
   std::vector<double> ratios;
@@ -148,7 +152,8 @@ int run(const Options& o, const std::string& command_line) {
   const double ratio = stats::median_of_medians(zoo_trials) / stats::median_of_medians(bare_trials);
   const auto interval = stats::speedup_interval(zoo_trials, bare_trials, /*paired=*/true, 12345);
   const double low = interval ? interval->low : ratio, high = interval ? interval->high : ratio;
-  const std::string verdict = !interval                ? "unverified (too few rounds for an interval)"
+  const std::string verdict = !placement_ok ? "unverified (the net did not verifiably run on the requested target)"
+                              : !interval     ? "unverified (too few rounds for an interval)"
                               : high < 1.01 && low > 0.99 ? "below 1% (the whole 95% interval is within +-1%)"
                               : high < 1.01             ? "below 1% (zoo-bench's stage is not slower by 1% or more)"
                                                         : "NOT shown below 1% (the interval reaches 1% or more)";
@@ -162,6 +167,7 @@ int run(const Options& o, const std::string& command_line) {
                               {"model", item.variant.files.front().string()},
                               {"image", o.image},
                               {"backend_target", item.backend_target.name},
+                              {"placement", placement},
                               {"rounds", rounds},
                               {"warmup", o.warmup},
                               {"repeat", o.repeat},
