@@ -258,7 +258,8 @@ for source in "${SOURCES[@]}"; do
   fi
 done
 if [[ ${#reachable[@]} -eq 0 ]]; then
-  die "cannot reach $(IFS=';'; echo "${unreachable[*]}" | sed 's/;/ nor /g'); without network, import a local copy with --from DIR (an opencv_zoo checkout after 'git lfs pull', or any folder of the zoo's .onnx files)"
+  joined=$(IFS=';'; echo "${unreachable[*]}")
+  die "cannot reach ${joined//;/ nor }; without network, import a local copy with --from DIR (an opencv_zoo checkout after 'git lfs pull', or any folder of the zoo's .onnx files)"
 fi
 for u in "${unreachable[@]}"; do echo "fetch_models: cannot reach $u; using the other source(s)"; done
 

@@ -126,9 +126,11 @@ int run(const Options& o, const std::string& command_line) {
   // A GPU figure only counts when zoo-bench's own evidence says the net ran there.
   const bool placement_ok = !item.backend_target.placement_checked || probe.device.verified();
   const std::string placement = item.backend_target.placement_checked ? probe.device.describe() : "CPU";
-  fmt::print("{}\n{} {} on {}: {} rounds x {} timed calls (warm-up {}), interleaved; placement: {}\n\n",
-             environment_line(env), item.family->name, item.variant.file_list(), item.backend_target.name, o.rounds,
-             o.repeat, o.warmup, placement);
+  std::string shape;
+  for (int d : probe.net_input_shapes.front()) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+  fmt::print("{}\n{} {} on {}, net input {}: {} rounds x {} timed calls (warm-up {}), interleaved; placement: {}\n\n",
+             environment_line(env), item.family->name, item.variant.file_list(), item.backend_target.name, shape,
+             o.rounds, o.repeat, o.warmup, placement);
   fmt::print("{:>5}  {:>12}  {:>14}  {:>14}  {:>8}\n", "round", "first", "bare ms", "zoo infer ms", "ratio");
   stats::Trials bare_trials, zoo_trials;
   std::vector<double> ratios;
@@ -168,6 +170,7 @@ int run(const Options& o, const std::string& command_line) {
                               {"image", o.image},
                               {"backend_target", item.backend_target.name},
                               {"placement", placement},
+                              {"net_input", shape},
                               {"rounds", rounds},
                               {"warmup", o.warmup},
                               {"repeat", o.repeat},
