@@ -207,7 +207,11 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", o.warmup, "Untimed calls per round and side (default 10)")->check(CLI::NonNegativeNumber);
   app.add_option("--repeat", o.repeat, "Timed calls per round and side (default 100)")->check(CLI::PositiveNumber);
   app.add_option("--json", o.json_file, "Also write the rounds and the ratio as JSON");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // usage errors exit 2, as zoo-bench's do
+  }
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i == 0 ? "" : " ") + std::string(argv[i]);
   try {
