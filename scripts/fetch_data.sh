@@ -22,7 +22,8 @@ with the right SHA-1 is not downloaded again; an interrupted download resumes fr
                 license_plate_detection object_detection person_detection
   --dest DIR    the data root to fill (default: data/)
   --from DIR    take the zips from a local folder instead (e.g. downloaded by hand in a browser)
-  --mirror URL  download <URL>/<zip> instead of from Google Drive (http://, https:// or file://)
+  --mirror URL  download <URL>/<zip> instead of from Google Drive (http://, https:// or file://;
+                default: $ZOO_BENCH_DATA_MIRROR when set)
   --list        show each zip and whether it is in DIR and verified, then exit
   --help        show this help
 
@@ -41,7 +42,8 @@ table=${ZOO_BENCH_DATA_TABLE:-$root/scripts/zoo_data.tsv}
 
 dest=$root/data
 from=
-mirror=
+mirror=${ZOO_BENCH_DATA_MIRROR:-}
+mirror=${mirror%/}
 list=0
 wanted=()
 while [[ $# -gt 0 ]]; do
@@ -116,10 +118,12 @@ url_for() {  # url_for NAME
 
 # curl that cannot hang: connect timeout, overall limit, abort when slower than 1 kB/s for 60 s.
 fetch() {  # fetch URL OUT: resumes OUT when it exists
-  local rc=0
-  curl --fail --location --silent --show-error --connect-timeout 15 --max-time 1800 \
-    --speed-limit 1024 --speed-time 60 --continue-at - --output "$2" "$1" || rc=$?
-  if [[ $rc -eq 33 || $rc -eq 36 ]]; then  # the server cannot resume: start again
+  local rc=0 message
+  message=$(curl --fail --location --silent --show-error --connect-timeout 15 --max-time 1800 \
+    --speed-limit 1024 --speed-time 60 --continue-at - --output "$2" "$1" 2>&1) || rc=$?
+  if [[ $rc -ne 0 && $rc -ne 33 && $rc -ne 36 ]]; then echo "$message" >&2; fi
+  if [[ $rc -eq 33 || $rc -eq 36 ]]; then
+    echo "        the server cannot resume; downloading from the start"
     rm -f "$2"; rc=0
     curl --fail --location --silent --show-error --connect-timeout 15 --max-time 1800 \
       --speed-limit 1024 --speed-time 60 --output "$2" "$1" || rc=$?

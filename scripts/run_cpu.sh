@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: scripts/run_cpu.sh [--no-deps] [--build-dir DIR] [--cmake-arg ARG]... [--fetch] [--] [ZOO_BENCH_ARGS...]
+Usage: scripts/run_cpu.sh [--no-deps] [--build-dir DIR] [--cmake-arg ARG]... [--bin ZOO_BENCH] [--fetch] [--] [ZOO_BENCH_ARGS...]
 
 Installs the missing Debian/Ubuntu packages, builds zoo-bench (scripts/test.sh --build-only), then runs
   DIR/zoo-bench --all --backend-target 0 --models-dir M --data-dir D ZOO_BENCH_ARGS...
@@ -21,6 +21,7 @@ Data (D), first that applies:
   --no-deps         skip scripts/install_deps.sh (same as ZOO_BENCH_SKIP_DEPS=1)
   --build-dir DIR   build folder (default: build/ in the repository)
   --cmake-arg ARG   extra cmake configure argument, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
+  --bin ZOO_BENCH   use this zoo-bench program and build nothing
   --fetch           fetch what is missing first: model files with scripts/fetch_models.sh into M, the
                     zoo's benchmark data with scripts/fetch_data.sh into D (needs network, or see their
                     --from options); without it the script only says what is missing and how to get it
@@ -38,6 +39,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=$root/../shared
 
 build_dir=$root/build
+bin=
 build_args=()
 bench_args=()
 fetch=0
@@ -52,6 +54,9 @@ while [[ $# -gt 0 ]]; do
       [[ $# -ge 2 ]] || die "--cmake-arg needs a value, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4"
       build_args+=("$2"); shift ;;
     --fetch) fetch=1 ;;
+    --bin)
+      [[ $# -ge 2 && -n "$2" ]] || die "--bin needs the zoo-bench program, e.g. --bin build/zoo-bench"
+      bin=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; bench_args+=("$@"); break ;;
     *) bench_args+=("$1") ;;
@@ -61,9 +66,13 @@ done
 
 # Relative paths (--build-dir, the environment's, zoo-bench's own arguments) are taken from where you are.
 [[ "$build_dir" == /* ]] || build_dir=$PWD/$build_dir
-"$root/scripts/test.sh" --build-only --build-dir "$build_dir" "${build_args[@]}" || exit $?
-bin="$build_dir/zoo-bench"
-[[ -x "$bin" ]] || die "$bin was not built; run scripts/test.sh --build-dir $build_dir to see why"
+if [[ -n "$bin" ]]; then
+  [[ -x "$bin" ]] || die "--bin $bin is not an executable program"
+else
+  "$root/scripts/test.sh" --build-only --build-dir "$build_dir" "${build_args[@]}" || exit $?
+  bin="$build_dir/zoo-bench"
+  [[ -x "$bin" ]] || die "$bin was not built; run scripts/test.sh --build-dir $build_dir to see why"
+fi
 
 # Options the caller gave replace our defaults (zoo-bench takes each of them once).
 given() {
@@ -134,7 +143,7 @@ missing_data() {
     folder=$name
     [[ $name == palm_detection ]] && folder=palm_detection_20230125
     [[ -n "$(ls -A "$data/$folder" 2>/dev/null)" ]] || echo "$name"
-  done < "$root/scripts/zoo_data.tsv"
+  done < "${ZOO_BENCH_DATA_TABLE:-$root/scripts/zoo_data.tsv}"
 }
 report_missing() {
   local files names

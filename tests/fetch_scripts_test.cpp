@@ -184,5 +184,53 @@ TEST(FetchModels, OfflineFailsAtOnceNamingEverySource) {
   EXPECT_NE(r.output.find("--from DIR"), std::string::npos) << r.output;
 }
 
+// scripts/run_cpu.sh names exactly what is missing, and with --fetch gets it through the fetch scripts
+// (from file:// mirrors here) before it runs zoo-bench.
+TEST(RunCpu, SaysWhichModelsAndDataAreMissingAndFetchesThemWithFetch) {
+  const fs::path yunet_dir = test::shared_models() / "face_detection_yunet";
+  if (!fs::exists(yunet_dir / "face_detection_yunet_2023mar.onnx")) GTEST_SKIP() << "real models not found";
+  const DataMirror m = make_data_mirror();
+  const fs::path models = m.root / "models", data = m.root / "data";
+  fs::create_directories(models / "face_detection_yunet");
+  fs::create_directories(data);
+  fs::create_directories(m.root / "model_mirror" / "face_detection_yunet");
+  fs::copy_file(yunet_dir / "face_detection_yunet_2023mar.onnx",
+                m.root / "model_mirror" / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx");
+  const std::string env = fmt::format(
+      "cd '{}' && ZOO_BENCH_MODELS_DIR='{}' ZOO_BENCH_DATA_DIR='{}' ZOO_BENCH_DATA_TABLE='{}' "
+      "ZOO_BENCH_DATA_MIRROR='file://{}' ZOO_BENCH_MODEL_SOURCES='file://{}/model_mirror/{{family}}/{{file}}' ",
+      test::source_dir().string(), models.string(), data.string(), m.table.string(), m.mirror.string(),
+      m.root.string());
+  const std::string run_cpu = fmt::format("timeout 120 bash '{}' --bin '{}'", script("run_cpu.sh"), ZOO_BENCH_BINARY);
+
+  const auto told = run_command(env + run_cpu + " -- -c configs/face_detection_yunet.yaml --dry-run");
+  ASSERT_EQ(told.exit_code, 0) << told.output;
+  EXPECT_NE(told.output.find("model file(s) missing in " + models.string()), std::string::npos) << told.output;
+  EXPECT_NE(told.output.find("\n  face_detection_yunet/face_detection_yunet_2023mar.onnx\n"), std::string::npos)
+      << told.output;
+  EXPECT_NE(told.output.find("1 data folder(s) missing or empty in " + data.string() + ": face_detection"),
+            std::string::npos)
+      << told.output;
+  EXPECT_NE(told.output.find("scripts/run_cpu.sh --fetch"), std::string::npos) << told.output;
+  EXPECT_FALSE(fs::exists(models / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx"))
+      << "nothing is fetched without --fetch";
+
+  const auto fetched = run_command(env + run_cpu + " --fetch -- -c configs/face_detection_yunet.yaml --dry-run");
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.output;
+  EXPECT_EQ(read_text(models / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx"),
+            read_text(yunet_dir / "face_detection_yunet_2023mar.onnx"));
+  EXPECT_TRUE(fs::exists(data / "face_detection" / "face.txt")) << fetched.output;
+  // The zoo files no mirror has are reported, and zoo-bench still runs (here: its plan).
+  EXPECT_NE(fetched.output.find("fetch_models.sh could not fetch everything"), std::string::npos) << fetched.output;
+  EXPECT_NE(fetched.output.find("face_detection_yunet_2023mar.onnx']"), std::string::npos) << fetched.output;
+
+  // What is there now is no longer listed.
+  const auto after = run_command(env + run_cpu + " -- -c configs/face_detection_yunet.yaml --dry-run");
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(after.output.find("  face_detection_yunet/face_detection_yunet_2023mar.onnx\n"), std::string::npos)
+      << after.output;
+  EXPECT_EQ(after.output.find("data folder(s) missing"), std::string::npos) << after.output;
+}
+
 }  // namespace
 }  // namespace zoobench
