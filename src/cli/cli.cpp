@@ -81,7 +81,8 @@ void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_flag("--require-same-answers", o.require_same_answers,
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
   CLI::Option* quiet = app.add_flag(
-      "-q,--quiet", o.quiet, "Only the tables, failures and warnings: no progress line, no row per benchmark as it ends");
+      "-q,--quiet", o.quiet, "No progress line, no row per benchmark as it ends; with a GPU target only the GPU-vs-CPU table "
+      "(files keep every column)");
   app.add_flag("--verbose", o.verbose, "List every absent model and data folder on its own line (default: one "
                                        "summary line with the command that fetches them)")
       ->excludes(quiet);

@@ -55,7 +55,10 @@ class ConsoleReporter final : public Reporter {
   void results(const ResultSet& set, bool complete) override {
     if (!complete) return;
     const Table rows = rows_table(set, true);
-    if (!rows.empty()) {
+    const Table comparison = comparison_table(set);
+    // --quiet with a GPU-vs-CPU table: that table is the output (the files keep every column).
+    const bool rows_wanted = !(m_options.quiet && !comparison.empty());
+    if (!rows.empty() && rows_wanted) {
       fmt::print(m_out, "\nResults (median of trial medians in ms; 95% interval: bootstrap over trials and samples, "
                         "widened to a Student-t interval over the trial medians; stages: pre / infer / post):\n{}", rows.to_text());
     }
@@ -69,7 +72,6 @@ class ConsoleReporter final : public Reporter {
     for (const auto& note : row_notes(set)) fmt::print(m_out, "Note: {}\n", note);
     fmt::print(m_out, "\n{}\n", status_counts(set));
     // The answer to the question people run this for comes last, where the eye lands.
-    const Table comparison = comparison_table(set);
     if (!comparison.empty()) {
       fmt::print(m_out, "\nGPU vs CPU (median of trial medians in ms; speed-up = CPU median / this median with a "
                         "95% interval over the trials, paired where they were interleaved; only where the placement is "
