@@ -4,8 +4,12 @@
 # every file against the size and SHA-256 the zoo publishes (scripts/zoo_models.tsv).
 set -euo pipefail
 
-MEDIA_URL=https://media.githubusercontent.com/media/opencv/opencv_zoo/main/models
-PROBE_URL=https://media.githubusercontent.com/
+# Where the zoo publishes its files, tried in this order: its Git LFS storage on GitHub, then Hugging Face,
+# where the zoo's README now points (one repository per model folder under huggingface.co/opencv).
+# A file is accepted from either only with the zoo's size and SHA-256. {family} and {file} are filled in;
+# ZOO_BENCH_MODEL_SOURCES (space-separated templates) replaces the list, e.g. for a local mirror.
+DEFAULT_SOURCES="https://media.githubusercontent.com/media/opencv/opencv_zoo/main/models/{family}/{file} https://huggingface.co/opencv/{family}/resolve/main/{file}"
+read -r -a SOURCES <<< "${ZOO_BENCH_MODEL_SOURCES:-$DEFAULT_SOURCES}"
 
 usage() {
   cat <<'EOF'
@@ -26,7 +30,10 @@ present and correct are kept. All 70 files together are about 1.4 GB; select wit
   --list          list the published files and whether each is in DIR (checked by size only)
   --help          show this help
 
-Downloads come from https://media.githubusercontent.com/media/opencv/opencv_zoo/main/models/...
+Downloads come from https://media.githubusercontent.com/media/opencv/opencv_zoo/main/models/<family>/<file>,
+else from https://huggingface.co/opencv/<family>/resolve/main/<file> (the zoo's Hugging Face copies); a file
+from either is kept only when its size and SHA-256 are the zoo's. ZOO_BENCH_MODEL_SOURCES="T1 T2" replaces
+these URL templates ({family} and {file} filled in; file:// works), e.g. for a mirror.
 Without network access the script stops at once and says so; use --from in that case.
 EOF
 }
@@ -238,12 +245,23 @@ if [[ ${#todo[@]} -eq 0 ]]; then
   exit 0
 fi
 
-# One quick probe, so that a machine without network fails in seconds rather than per file.
-if ! probe=$(curl --silent --show-error --head --location --connect-timeout 10 --max-time 15 \
-    --output /dev/null "$PROBE_URL" 2>&1); then
-  probe=$(sed -E 's/^curl: \([0-9]+\) //' <<< "$probe")
-  die "cannot reach media.githubusercontent.com ($probe); without network, import a local copy with --from DIR (an opencv_zoo checkout after 'git lfs pull', or any folder of the zoo's .onnx files)"
+# One quick probe per source, so that a machine without network fails in seconds rather than per file.
+host_of() { sed -E 's#^([a-z]+://[^/]*).*#\1#' <<< "$1"; }
+reachable=() unreachable=()
+for source in "${SOURCES[@]}"; do
+  host=$(host_of "$source")
+  if [[ "$source" == file://* ]] || probe=$(curl --silent --show-error --head --connect-timeout 10 --max-time 15 \
+      --output /dev/null "$host/" 2>&1); then
+    reachable+=("$source")
+  else
+    unreachable+=("$host ($(sed -E 's/^curl: \([0-9]+\) //' <<< "$probe" | head -n 1))")
+  fi
+done
+if [[ ${#reachable[@]} -eq 0 ]]; then
+  joined=$(IFS=';'; echo "${unreachable[*]}")
+  die "cannot reach ${joined//;/ nor }; without network, import a local copy with --from DIR (an opencv_zoo checkout after 'git lfs pull', or any folder of the zoo's .onnx files)"
 fi
+for u in "${unreachable[@]}"; do echo "fetch_models: cannot reach $u; using the other source(s)"; done
 
 for i in "${todo[@]}"; do
   rel="${families[i]}/${names[i]}"
@@ -251,14 +269,25 @@ for i in "${todo[@]}"; do
   part="$target.part"
   mkdir -p "$(dirname "$target")"
   echo "fetch   $rel ($(awk "BEGIN{printf \"%.1f\", ${sizes[i]}/1e6}") MB)"
-  rm -f "$part"
-  if ! curl --fail --location --silent --show-error --connect-timeout 15 --max-time 900 --retry 2 \
-      --output "$part" "$MEDIA_URL/$rel"; then
-    rm -f "$part"; failed=$((failed + 1)); echo "FAILED  $rel: download failed (see curl's message above)"
-    continue
-  fi
-  if ! why=$(check "$part" "$i"); then
-    rm -f "$part"; failed=$((failed + 1)); echo "FAILED  $rel: $why"
+  got=0
+  for source in "${reachable[@]}"; do
+    url=${source//\{family\}/${families[i]}}
+    url=${url//\{file\}/${names[i]}}
+    rm -f "$part"
+    if ! curl --fail --location --silent --show-error --connect-timeout 15 --max-time 900 --retry 2 \
+        --speed-limit 1024 --speed-time 60 --output "$part" "$url"; then
+      rm -f "$part"; echo "        $rel: not from $(host_of "$url") (see curl's message above)"
+      continue
+    fi
+    if ! why=$(check "$part" "$i"); then
+      rm -f "$part"; echo "        $rel: rejected the file from $(host_of "$url"): $why"
+      continue
+    fi
+    got=1
+    break
+  done
+  if [[ $got -eq 0 ]]; then
+    failed=$((failed + 1)); echo "FAILED  $rel: no source gave the zoo's file"
     continue
   fi
   rm -f "$target"

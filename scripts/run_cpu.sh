@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: scripts/run_cpu.sh [--no-deps] [--build-dir DIR] [--cmake-arg ARG]... [--] [ZOO_BENCH_ARGS...]
+Usage: scripts/run_cpu.sh [--no-deps] [--build-dir DIR] [--cmake-arg ARG]... [--bin ZOO_BENCH] [--fetch] [--] [ZOO_BENCH_ARGS...]
 
 Installs the missing Debian/Ubuntu packages, builds zoo-bench (scripts/test.sh --build-only), then runs
   DIR/zoo-bench --all --backend-target 0 --models-dir M --data-dir D ZOO_BENCH_ARGS...
@@ -21,6 +21,10 @@ Data (D), first that applies:
   --no-deps         skip scripts/install_deps.sh (same as ZOO_BENCH_SKIP_DEPS=1)
   --build-dir DIR   build folder (default: build/ in the repository)
   --cmake-arg ARG   extra cmake configure argument, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
+  --bin ZOO_BENCH   use this zoo-bench program and build nothing
+  --fetch           fetch what is missing first: model files with scripts/fetch_models.sh into M, the
+                    zoo's benchmark data with scripts/fetch_data.sh into D (needs network, or see their
+                    --from options); without it the script only says what is missing and how to get it
   --help            show this help
 
 Exit status: 0 when every benchmark ran, or when nothing failed but some models were absent or not
@@ -35,8 +39,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=$root/../shared
 
 build_dir=$root/build
+bin=
 build_args=()
 bench_args=()
+fetch=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-deps) build_args+=(--no-deps) ;;
@@ -47,6 +53,10 @@ while [[ $# -gt 0 ]]; do
     --cmake-arg)
       [[ $# -ge 2 ]] || die "--cmake-arg needs a value, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4"
       build_args+=("$2"); shift ;;
+    --fetch) fetch=1 ;;
+    --bin)
+      [[ $# -ge 2 && -n "$2" ]] || die "--bin needs the zoo-bench program, e.g. --bin build/zoo-bench"
+      bin=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; bench_args+=("$@"); break ;;
     *) bench_args+=("$1") ;;
@@ -56,9 +66,13 @@ done
 
 # Relative paths (--build-dir, the environment's, zoo-bench's own arguments) are taken from where you are.
 [[ "$build_dir" == /* ]] || build_dir=$PWD/$build_dir
-"$root/scripts/test.sh" --build-only --build-dir "$build_dir" "${build_args[@]}" || exit $?
-bin="$build_dir/zoo-bench"
-[[ -x "$bin" ]] || die "$bin was not built; run scripts/test.sh --build-dir $build_dir to see why"
+if [[ -n "$bin" ]]; then
+  [[ -x "$bin" ]] || die "--bin $bin is not an executable program"
+else
+  "$root/scripts/test.sh" --build-only --build-dir "$build_dir" "${build_args[@]}" || exit $?
+  bin="$build_dir/zoo-bench"
+  [[ -x "$bin" ]] || die "$bin was not built; run scripts/test.sh --build-dir $build_dir to see why"
+fi
 
 # Options the caller gave replace our defaults (zoo-bench takes each of them once).
 given() {
@@ -104,6 +118,62 @@ if ! given --data-dir; then
   defaults+=(--data-dir "$data")
 fi
 
+# The value of an option the caller gave (--opt X or --opt=X), else the default we chose.
+value_of() {
+  local i
+  for ((i = 0; i < ${#bench_args[@]}; i++)); do
+    case "${bench_args[i]}" in
+      "$1") echo "${bench_args[i + 1]:-}"; return ;;
+      "$1="*) echo "${bench_args[i]#"$1="}"; return ;;
+    esac
+  done
+  echo "$2"
+}
+models=$(value_of --models-dir "${models:-$root/models}")
+data=$(value_of --data-dir "${data:-$root/data}")
+
+# What is missing, exactly: the configs' model files (zoo-bench --list) and the zoo's data folders.
+missing_models() {
+  "$bin" --list --models-dir "$models" 2>/dev/null | awk '$NF == "absent" { print $(NF - 1) }'
+}
+missing_data() {
+  local name folder
+  while IFS=$'\t' read -r name _; do
+    [[ -z "$name" || "$name" == \#* ]] && continue
+    folder=$name
+    [[ $name == palm_detection ]] && folder=palm_detection_20230125
+    [[ -n "$(ls -A "$data/$folder" 2>/dev/null)" ]] || echo "$name"
+  done < "${ZOO_BENCH_DATA_TABLE:-$root/scripts/zoo_data.tsv}"
+}
+report_missing() {
+  local files names
+  mapfile -t files < <(missing_models)
+  mapfile -t names < <(missing_data)
+  if [[ ${#files[@]} -gt 0 ]]; then
+    echo "run_cpu.sh: ${#files[@]} model file(s) missing in $models:"
+    printf '  %s\n' "${files[@]}"
+    local families
+    families=$(printf '%s\n' "${files[@]%%/*}" | sort -u | paste -sd, -)
+    [[ $fetch -eq 1 ]] || echo "run_cpu.sh:   fetch them with: scripts/run_cpu.sh --fetch (or scripts/fetch_models.sh --dest $models --only $families)"
+  fi
+  if [[ ${#names[@]} -gt 0 ]]; then
+    echo "run_cpu.sh: ${#names[@]} data folder(s) missing or empty in $data: ${names[*]}"
+    [[ $fetch -eq 1 ]] || echo "run_cpu.sh:   fetch them with: scripts/run_cpu.sh --fetch (or scripts/fetch_data.sh --dest $data ${names[*]})"
+  fi
+  if [[ $fetch -eq 1 ]]; then
+    # A fetch that fails (no network) is reported; the benchmarks still run with what is there.
+    if [[ ${#files[@]} -gt 0 ]]; then
+      "$root/scripts/fetch_models.sh" --dest "$models" --only "$(IFS=,; echo "${files[*]}")" ||
+        echo "run_cpu.sh: fetch_models.sh could not fetch everything (see above); running with what is there"
+    fi
+    if [[ ${#names[@]} -gt 0 ]]; then
+      "$root/scripts/fetch_data.sh" --dest "$data" "${names[@]}" ||
+        echo "run_cpu.sh: fetch_data.sh could not fetch everything (see above); running with what is there"
+    fi
+  fi
+}
+report_missing
+
 echo "+ $bin ${defaults[*]} ${bench_args[*]}"
 rc=0
 "$bin" "${defaults[@]}" "${bench_args[@]}" || rc=$?
@@ -111,7 +181,7 @@ case $rc in
   0) ;;
   3)
     echo "run_cpu.sh: nothing failed, but some models were absent or unsupported (see 'Not measured' above)."
-    echo "run_cpu.sh: fetch the published models with scripts/fetch_models.sh, or set ZOO_BENCH_MODELS_DIR to an opencv_zoo checkout's models/ folder."
+    echo "run_cpu.sh: fetch what is missing with scripts/run_cpu.sh --fetch, or set ZOO_BENCH_MODELS_DIR to an opencv_zoo checkout's models/ folder."
     rc=0 ;;
   *) echo "run_cpu.sh: zoo-bench exited with code $rc" >&2 ;;
 esac

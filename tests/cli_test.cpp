@@ -1,4 +1,5 @@
 // End-to-end tests of the zoo-bench binary: exit codes, failure rows, file outputs, real models.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -128,8 +129,17 @@ TEST(Cli, EachBadModelFileGetsItsOwnFailedRowAndTheRunContinues) {
       << r.output;
   EXPECT_NE(r.output.find("face_detection_yunet_2023mar_int8bq.onnx: not a valid ONNX model"), std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("missing    -"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("fetch_models.sh --only image_classification_mobilenet"), std::string::npos) << r.output;
+  // The absent MobileNet is one summary line with the command, not a row per target.
+  EXPECT_EQ(r.output.find("missing    -"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Absent models (1): MobileNet; fetch them with: scripts/fetch_models.sh --only "
+                          "image_classification_mobilenet"),
+            std::string::npos)
+      << r.output;
+  const auto verbose = run_zoo_bench("--all " + dirs(w) + " --warmup 0 --repeat 1 --verbose");
+  EXPECT_EQ(verbose.exit_code, 1) << verbose.output;
+  EXPECT_NE(verbose.output.find("missing    -"), std::string::npos) << verbose.output;
+  EXPECT_NE(verbose.output.find("no model files in"), std::string::npos) << verbose.output;
+  EXPECT_EQ(verbose.output.find("Absent models (1)"), std::string::npos) << verbose.output;
   EXPECT_NE(r.output.find("YoloX with ['yolox_nano.onnx']"), std::string::npos) << "later configs still ran";
 }
 
@@ -140,7 +150,10 @@ TEST(Cli, AbsentModelsOnlyGiveExit3) {
   fs::remove(w.configs / "face_detection_yunet.yaml");
   const auto r = run_zoo_bench("--all " + dirs(w) + " --warmup 0 --repeat 1");
   EXPECT_EQ(r.exit_code, 3) << r.output;
-  EXPECT_NE(r.output.find("no model files in"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Absent models (1): YoloX; fetch them with: scripts/fetch_models.sh --only "
+                          "object_detection_yolox"),
+            std::string::npos)
+      << r.output;
 }
 
 TEST(Cli, MissingImageIsAFailedRowNamingTheFile) {
@@ -197,6 +210,63 @@ TEST(Cli, RequireCudaFailsWhenCudaIsNotReallyUsed) {
   EXPECT_NE(r.output.find("on CUDA (trial 1/3)  CPU FALLBACK: whole net on CPU"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--require-cuda: YuNet"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("CPU FALLBACK"), std::string::npos);
+}
+
+// The live progress line: under a pseudo-terminal (util-linux's `script`), on stderr, erased before
+// each table row; never in a pipe or with --quiet.
+bool have_script() { return test::run_command("command -v script >/dev/null").exit_code == 0; }
+
+test::CommandResult run_under_terminal(const std::string& args) {
+  // stty widens the pseudo-terminal so the whole line fits; `script` returns the command's exit code.
+  const std::string inner = fmt::format("stty cols 200; '{}' {}", ZOO_BENCH_BINARY, args);
+  return test::run_command(fmt::format("script -qfec \"{}\" /dev/null </dev/null", inner));
+}
+
+constexpr const char* kEraseLine = "\r\033[K";
+
+TEST(CliProgress, LiveLineOnATerminalNamesItemConfigModelTargetTrialAndEta) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found";
+  if (!have_script()) GTEST_SKIP() << "util-linux 'script' not installed";
+  const Workspace w = make_workspace();
+  const auto r = run_under_terminal("--all " + dirs(w) + " --warmup 0 --repeat 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(std::string(kEraseLine) + "[1/2] config 1/2 face_detection_yunet.yaml: YuNet "
+                          "['face_detection_yunet_2023mar.onnx'] on CPU, trial 1/1, ETA after the first benchmark"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(std::string(kEraseLine) + "[2/2] config 2/2 object_detection_yolox.yaml: YoloX "
+                          "['yolox_nano.onnx'] on CPU, trial 1/1, ETA 0:"),
+            std::string::npos)
+      << r.output;
+  // Erased before each row and before the tables: no table line starts with the progress text.
+  EXPECT_NE(r.output.find("ETA after the first benchmark" + std::string(kEraseLine)), std::string::npos) << r.output;
+  const auto results = r.output.find("\nResults");
+  ASSERT_NE(results, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("ETA", results), std::string::npos) << r.output;
+}
+
+TEST(CliProgress, NoLineWhenStderrIsNotATerminalOrWithQuiet) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found";
+  const Workspace w = make_workspace();
+  const auto piped = run_zoo_bench("--all " + dirs(w) + " --warmup 0 --repeat 1");
+  ASSERT_EQ(piped.exit_code, 0) << piped.output;
+  EXPECT_EQ(piped.output.find("ETA"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find('\r'), std::string::npos) << piped.output;
+  EXPECT_NE(piped.output.find("YuNet with ['face_detection_yunet_2023mar.onnx']"), std::string::npos) << piped.output;
+  if (!have_script()) GTEST_SKIP() << "util-linux 'script' not installed";
+  const auto quiet = run_under_terminal("--all " + dirs(w) + " --warmup 0 --repeat 1 --quiet");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.output;
+  EXPECT_EQ(quiet.output.find("ETA"), std::string::npos) << quiet.output;
+  EXPECT_EQ(quiet.output.find("\033[K"), std::string::npos) << quiet.output;
+  // --quiet: the tables, without the zoo-style row per benchmark.
+  EXPECT_EQ(quiet.output.find("YuNet with ['face_detection_yunet_2023mar.onnx']"), std::string::npos) << quiet.output;
+  EXPECT_NE(quiet.output.find("Results (median"), std::string::npos) << quiet.output;
+}
+
+TEST(CliProgress, QuietAndVerboseExcludeEachOther) {
+  const auto r = run_zoo_bench("--all --quiet --verbose");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("excludes"), std::string::npos) << r.output;
 }
 
 }  // namespace

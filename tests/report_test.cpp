@@ -244,7 +244,7 @@ TEST(ReportGolden, ConsoleProblemTableAndCounts) {
 TEST(ReportGolden, ConsoleReporterPrintsTheTablesInOrderOnlyWhenComplete) {
   const ResultSet set = golden_set();
   std::ostringstream out;
-  const auto reporter = make_console_reporter(out, {});
+  const auto reporter = make_console_reporter(out, {}, ConsoleOptions{/*verbose=*/true, /*quiet=*/false});
   reporter->results(set, false);
   EXPECT_EQ(out.str(), "") << "snapshots while running print nothing on the console";
   reporter->results(set, true);
@@ -261,13 +261,81 @@ TEST(ReportGolden, ConsoleReporterPrintsTheTablesInOrderOnlyWhenComplete) {
 TEST(ReportGolden, ConsoleRecordLineIsTheZoosRowWithTargetAndTrial) {
   const ResultSet set = golden_set();
   std::ostringstream out;
-  const auto reporter = make_console_reporter(out, {});
+  const auto reporter = make_console_reporter(out, {}, ConsoleOptions{/*verbose=*/true, /*quiet=*/false});
   reporter->record(set.records[0]);
   reporter->record(set.records[4]);
   EXPECT_EQ(out.str(),
             "10.00      10.00      10.00      [64, 48]     Fake with ['fake.onnx'] on CPU (trial 1/2)\n"
             "missing    -          -          -            Absent: no model files in /m/absent (fetch them, or point "
             "--models-dir there)\n");
+}
+
+// The default console: absent models collapse into one line with the command that fetches them.
+TEST(ReportGolden, DefaultConsoleCollapsesAbsentModelsIntoOneLineWithTheFetchCommand) {
+  ResultSet set = golden_set();
+  const auto absent_row = [](const std::string& config, const std::string& model) {
+    BenchmarkRow row;
+    row.config = config;
+    row.model = model;
+    row.backend_target = backend_target_at(0);
+    row.status = Status::Missing;
+    row.message = "no model files";
+    return row;
+  };
+  set.rows.push_back(absent_row("face_detection_yunet.yaml", "YuNet"));
+  set.rows.push_back(absent_row("image_classification_mobilenet.yaml", "MobileNet"));
+  BenchmarkRow no_data = absent_row("object_detection_yolox.yaml", "YoloX");
+  no_data.file_list = "['yolox_nano.onnx']";
+  set.rows.push_back(no_data);
+  BenchmarkRow failed = absent_row("bad.yaml", "YoloX");
+  failed.status = Status::Failed;
+  failed.message = "broken file";
+  set.rows.push_back(failed);
+
+  std::ostringstream out;
+  const auto reporter = make_console_reporter(out, {});
+  reporter->record(set.records[4]);  // the absent model as it is met: nothing printed
+  EXPECT_EQ(out.str(), "");
+  reporter->results(set, true);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("\nNot measured:\nconfig    model  target  status  reason\n"
+                      "bad.yaml  YoloX  CPU     FAILED  broken file\n"
+                      "Absent models (2): MobileNet, YuNet; fetch them with: scripts/fetch_models.sh --only "
+                      "face_detection_yunet,image_classification_mobilenet\n"
+                      "Absent models without a download (1): Absent; --verbose says where to get them\n"
+                      "Absent data (1 configs): object_detection_yolox.yaml; fetch it with: scripts/fetch_data.sh, or "
+                      "point --data-dir at the zoo's benchmark data\n"
+                      "(--verbose lists every absent model and data folder with its reason)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("no model files"), std::string::npos) << "no absent model on a line of its own:\n" << text;
+}
+
+TEST(ReportGolden, QuietConsoleHasNoRowPerBenchmarkButKeepsFailuresAndTables) {
+  const ResultSet set = golden_set();
+  std::ostringstream out;
+  const auto reporter = make_console_reporter(out, {}, ConsoleOptions{/*verbose=*/false, /*quiet=*/true});
+  reporter->begin(test_environment());
+  reporter->record(set.records[0]);
+  RunRecord failed = set.records[0];
+  failed.status = Status::Failed;
+  failed.message = "broken";
+  reporter->record(failed);
+  const std::string streamed = out.str();
+  EXPECT_EQ(streamed, environment_line(test_environment()) + "\n" +
+                          "FAILED     -          -          -            Fake with ['fake.onnx'] on CPU: broken\n");
+  reporter->results(set, true);
+  // With a GPU-vs-CPU table, that table is the output; the wide results table stays in the files.
+  EXPECT_EQ(out.str().find(kRowsText), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find(kComparisonText), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find(kCounts), std::string::npos) << out.str();
+}
+
+TEST(ReportViews, AbsentSummaryIsEmptyWhenNothingIsMissing) {
+  ResultSet set = golden_set();
+  set.rows.pop_back();  // the absent row
+  EXPECT_TRUE(absent_summary(set).empty());
+  EXPECT_TRUE(problem_table(set, false).empty());
 }
 
 TEST(ReportViews, ComparisonShowsTheCpuRowTheSpeedUpIsComputedFrom) {

@@ -35,6 +35,8 @@ std::string dims_text(const TensorSpec& spec) {
   return text;
 }
 
+}  // namespace
+
 CommandResult run_command(const std::string& command) {
   CommandResult result;
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
@@ -45,8 +47,6 @@ CommandResult run_command(const std::string& command) {
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
-
-}  // namespace
 
 fs::path make_onnx(const fs::path& out, const std::vector<TensorSpec>& inputs, const std::vector<TensorSpec>& outputs) {
   std::string command = fmt::format("{} {}/tests/tools/make_onnx.py '{}'", ZOO_BENCH_TEST_PYTHON,

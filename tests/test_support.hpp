@@ -63,6 +63,9 @@ std::vector<RunRecord> run_configs(const std::vector<fs::path>& configs, const P
 // The same for one config with a given family (e.g. a fake one).
 std::vector<RunRecord> run_family(const BenchmarkConfig& config, const Family& family, const PlanOptions& options);
 
+// Runs a shell command, stdout and stderr together.
+CommandResult run_command(const std::string& command);
+
 // Runs the zoo-bench binary with the given arguments (already shell-quoted where needed).
 CommandResult run_zoo_bench(const std::string& args);
 // Runs a Python script with the python3 found at configure time (arguments already quoted).

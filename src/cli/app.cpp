@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <opencv2/core.hpp>
@@ -21,6 +23,7 @@
 #include "zoobench/measure/measure.hpp"
 #include "zoobench/plan/plan.hpp"
 #include "zoobench/report/columns.hpp"
+#include "zoobench/report/progress.hpp"
 #include "zoobench/report/results_json.hpp"
 #include "zoobench/stats/aggregate.hpp"
 #include "zoobench/device/environment.hpp"
@@ -214,15 +217,43 @@ std::vector<BackendTarget> pairs_that_run(const Plan& plan) {
   return pairs;
 }
 
+std::size_t runnable_count(const Plan& plan) {
+  return static_cast<std::size_t>(
+      std::count_if(plan.items.begin(), plan.items.end(), [](const PlanItem& i) { return i.runnable(); }));
+}
+
+// Each config's number in run order, for "config i/N" on the progress line.
+class ConfigNumbers {
+ public:
+  explicit ConfigNumbers(const Plan& plan) {
+    for (const auto& item : plan.items) {
+      if (m_number.count(item.config_name) == 0) m_number.emplace(item.config_name, m_number.size() + 1);
+    }
+  }
+  std::size_t of(const std::string& config) const { return m_number.at(config); }
+  std::size_t count() const { return m_number.size(); }
+
+ private:
+  std::map<std::string, std::size_t> m_number;
+};
+
+// "config 2/9 face_detection_yunet.yaml: YuNet ['a.onnx'] on CUDA, trial 1/3"
+std::string progress_label(const PlanItem& item, const ConfigNumbers& configs) {
+  return fmt::format("config {}/{} {}: {} {} on {}, trial {}/{}", configs.of(item.config_name), configs.count(),
+                     item.config_name, item.family != nullptr ? item.family->name : "-", item.variant.file_list(),
+                     item.backend_target.name, item.trial, item.trials);
+}
+
 // Files first: an unwritable one stops the run before anything is measured (its begin() checks).
 std::vector<std::unique_ptr<Reporter>> make_reporters(const std::string& json, const std::string& csv,
                                                       const std::string& markdown, std::ostream& out,
-                                                      std::vector<BackendTarget> header_pairs) {
+                                                      std::vector<BackendTarget> header_pairs,
+                                                      ConsoleOptions console = {}) {
   std::vector<std::unique_ptr<Reporter>> reporters;
   if (!json.empty()) reporters.push_back(make_file_reporter("json", json));
   if (!csv.empty()) reporters.push_back(make_file_reporter("csv", csv));
   if (!markdown.empty()) reporters.push_back(make_file_reporter("markdown", markdown));
-  reporters.push_back(make_console_reporter(out, std::move(header_pairs)));
+  reporters.push_back(make_console_reporter(out, std::move(header_pairs), console));
   return reporters;
 }
 
@@ -314,7 +345,8 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
 
   std::vector<std::unique_ptr<Reporter>> reporters = make_reporters(
       options.json_file, options.csv_file, options.markdown_file, out,
-      options.backend_targets.empty() ? std::vector<BackendTarget>{} : pairs_that_run(plan));
+      options.backend_targets.empty() ? std::vector<BackendTarget>{} : pairs_that_run(plan),
+      ConsoleOptions{options.verbose, options.quiet});
   for (auto& reporter : reporters) reporter->begin(environment);
   for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
 
@@ -332,22 +364,32 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
       }
     }
   };
+  std::optional<ProgressLine> progress;
+  if (options.progress) progress.emplace(err, runnable_count(plan), stderr_columns());
   std::vector<RunRecord> records;
   auto snapshot = [&](Intervals intervals) {
     return aggregate(environment, records, baseline, options.baseline_file, tolerance_for_model, intervals);
   };
   auto on_record = [&](RunRecord record) {
+    if (progress) progress->clear();
     for (auto& reporter : reporters) reporter->record(record);
     records.push_back(std::move(record));
     publish(snapshot(Intervals::Skip), false);
   };
-  auto on_warning = [&](const std::string& warning) { fmt::print(err, "zoo-bench: warning: {}\n", warning); };
+  auto on_warning = [&](const std::string& warning) {
+    if (progress) progress->clear();
+    fmt::print(err, "zoo-bench: warning: {}\n", warning);
+  };
   // OpenCV uses device 0 unless told otherwise: its FP16 capability is the evidence OpenCV 4.10 leaves.
   const std::optional<bool> runs_fp16 =
       environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);
   if (gpu_indices.empty()) {
     Runner runner(on_record, on_warning, runs_fp16);
-    for (const auto& item : plan.items) runner.run(item);
+    const ConfigNumbers config_numbers(plan);
+    for (const auto& item : plan.items) {
+      if (progress && item.runnable()) progress->start(progress_label(item, config_numbers));
+      runner.run(item);
+    }
   } else {
     // --device: one worker thread per GPU; records arrive here one at a time and are kept in plan order.
     std::set<std::string> warned;
@@ -362,6 +404,7 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     run_on_workers(plan, split_plan(plan, gpu_indices.size()), gpu_workers(gpu_indices, environment.gpus), on_placed,
                    once);
   }
+  progress.reset();  // erased before the tables
 
   const ResultSet set = snapshot(Intervals::Bootstrap);
   publish(set, true);

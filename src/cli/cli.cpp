@@ -14,6 +14,7 @@
 #include "zoobench/cli/options.hpp"
 #include "zoobench/cli/profile_command.hpp"
 #include "zoobench/plan/backend.hpp"
+#include "zoobench/report/progress.hpp"
 
 namespace zoobench {
 
@@ -84,6 +85,12 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                "(a failure, a CPU fallback, an FP16 demotion or an unverified placement all fail)");
   app.add_flag("--require-same-answers", o.require_same_answers,
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
+  CLI::Option* quiet = app.add_flag(
+      "-q,--quiet", o.quiet, "No progress line, no row per benchmark as it ends; with a GPU target only the GPU-vs-CPU table "
+      "(files keep every column)");
+  app.add_flag("--verbose", o.verbose, "List every absent model and data folder on its own line (default: one "
+                                       "summary line with the command that fetches them)")
+      ->excludes(quiet);
   app.add_option("--device", o.device,
                  "CUDA device for the CUDA backend/targets: an index (0, 1, ...; as after CUDA_VISIBLE_DEVICES) or "
                  "'all' to spread the trials over every visible GPU, one worker thread each (default: OpenCV's, 0)");
@@ -215,6 +222,8 @@ int cli_main(int argc, char** argv) {
                 << app.help();
       return kExitUsage;
     }
+    // The live line only where a person watches: never in a log file, a pipe or a CI transcript.
+    options.progress = !options.quiet && stderr_is_terminal();
     const int code = run_benchmarks(options, joined_command_line(argc, argv), std::cout, std::cerr);
     if (!options.profile || options.dry_run) return code;
     ProfileOptions after_run;

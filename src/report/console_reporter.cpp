@@ -10,10 +10,15 @@ namespace {
 
 class ConsoleReporter final : public Reporter {
  public:
-  ConsoleReporter(std::ostream& out, std::vector<BackendTarget> pairs) : m_out(out), m_pairs(std::move(pairs)) {}
+  ConsoleReporter(std::ostream& out, std::vector<BackendTarget> pairs, ConsoleOptions options)
+      : m_out(out), m_pairs(std::move(pairs)), m_options(options) {}
 
   void begin(const Environment& env) override {
     fmt::print(m_out, "{}\n", environment_line(env));
+    if (m_options.quiet) {  // no rows as they finish: their header would stand alone
+      m_out.flush();
+      return;
+    }
     for (const auto& pair : m_pairs) {
       fmt::print(m_out, "backend=cv.dnn.DNN_BACKEND_{}\ntarget=cv.dnn.DNN_TARGET_{}\n", pair.backend_name,
                  pair.target_name);
@@ -27,9 +32,12 @@ class ConsoleReporter final : public Reporter {
     const std::string trial = r.trials > 1 ? fmt::format(" (trial {}/{})", r.trial, r.trials) : "";
     if (r.status == Status::Ok) {
       m_last_problem.clear();
+      if (m_options.quiet) return;
       const std::string placement = r.device.checked() && !r.device.verified() ? "  " + r.device.describe() : "";
       fmt::print(m_out, "{}{}{}{}\n", zoo_row(r), where, trial, placement);
     } else {
+      // Absent models and data are summed up once at the end; failures get a line each.
+      if (r.status == Status::Missing && !m_options.verbose) return;
       // The same reason for the next target (e.g. absent model files) is not repeated.
       const std::string key = r.config + '\n' + r.file_list + '\n' + status_name(r.status) + '\n' + r.message;
       if (key == m_last_problem) return;
@@ -47,12 +55,20 @@ class ConsoleReporter final : public Reporter {
   void results(const ResultSet& set, bool complete) override {
     if (!complete) return;
     const Table rows = rows_table(set, true);
-    if (!rows.empty()) {
+    const Table comparison = comparison_table(set);
+    // --quiet with a GPU-vs-CPU table: that table is the output (the files keep every column).
+    const bool rows_wanted = !(m_options.quiet && !comparison.empty());
+    if (!rows.empty() && rows_wanted) {
       fmt::print(m_out, "\nResults (median of trial medians in ms; 95% interval: bootstrap over trials and samples, "
                         "widened to a Student-t interval over the trial medians; stages: pre / infer / post):\n{}", rows.to_text());
     }
-    const Table problems = problem_table(set);
+    const Table problems = problem_table(set, m_options.verbose);
     if (!problems.empty()) fmt::print(m_out, "\nNot measured:\n{}", problems.to_text());
+    if (!m_options.verbose) {
+      const std::vector<std::string> absent = absent_summary(set);
+      if (!absent.empty()) fmt::print(m_out, "{}", problems.empty() ? "\n" : "");
+      for (const auto& line : absent) fmt::print(m_out, "{}\n", line);
+    }
     for (const auto& note : row_notes(set)) fmt::print(m_out, "Note: {}\n", note);
     fmt::print(m_out, "\n{}\n", status_counts(set));
     if (!set.gpu_comparison.empty()) {
@@ -62,7 +78,6 @@ class ConsoleReporter final : public Reporter {
       if (!by_gpu.empty()) fmt::print(m_out, "\nSame benchmark on each GPU (median of its trial medians in ms):\n{}", by_gpu.to_text());
     }
     // The answer to the question people run this for comes last, where the eye lands.
-    const Table comparison = comparison_table(set);
     if (!comparison.empty()) {
       fmt::print(m_out, "\nGPU vs CPU (median of trial medians in ms; speed-up = CPU median / this median with a "
                         "95% interval over the trials, paired where they were interleaved; only where the placement is "
@@ -75,13 +90,15 @@ class ConsoleReporter final : public Reporter {
  private:
   std::ostream& m_out;
   std::vector<BackendTarget> m_pairs;
+  ConsoleOptions m_options;
   std::string m_last_problem;  // the last problem row printed, to skip its repeats on other targets
 };
 
 }  // namespace
 
-std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, std::vector<BackendTarget> pairs) {
-  return std::make_unique<ConsoleReporter>(out, std::move(pairs));
+std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, std::vector<BackendTarget> pairs,
+                                                ConsoleOptions options) {
+  return std::make_unique<ConsoleReporter>(out, std::move(pairs), options);
 }
 
 }  // namespace zoobench

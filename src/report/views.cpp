@@ -66,14 +66,14 @@ Table comparison_table(const ResultSet& set) {
   return table;
 }
 
-Table problem_table(const ResultSet& set) {
+Table problem_table(const ResultSet& set, bool include_missing) {
   // One line per problem: the same reason on several targets (model files absent for all) is one line.
   struct Line {
     std::string config, model, targets, status, reason;
   };
   std::vector<Line> lines;
   for (const auto& r : set.rows) {
-    if (r.ok()) continue;
+    if (r.ok() || (!include_missing && r.status == Status::Missing)) continue;
     const std::string model = r.file_list.empty() ? r.model : fmt::format("{} {}", r.model, r.file_list);
     const std::string status = status_name(r.status);
     auto same = [&](const Line& l) {

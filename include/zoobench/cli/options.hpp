@@ -27,6 +27,9 @@ struct BenchOptions {
   bool profile = false;                   // --profile: a per-layer profile of every item after the run
   std::string profile_json;               // --profile-json: every layer of those profiles
   std::string device;                     // --device N|all for the CUDA items; "" = OpenCV's default (0)
+  bool quiet = false;                     // --quiet: tables, failures and warnings only
+  bool verbose = false;                   // --verbose: every absent model on its own line
+  bool progress = false;                  // the live progress line (stderr is a terminal, not --quiet)
 };
 
 // `zoo-bench report RESULTS.json...`: the tables again, from the stored samples; with several files the

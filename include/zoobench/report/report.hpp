@@ -22,8 +22,16 @@ class Reporter {
   virtual void results(const ResultSet& set, bool complete) = 0;  // snapshots while running, then complete
 };
 
+// What the console leaves out. By default absent models and data collapse into summary lines with the
+// command that fetches them; failures always get a line each.
+struct ConsoleOptions {
+  bool verbose = false;  // every absent model on its own line, as it is met and in "Not measured"
+  bool quiet = false;    // no zoo-style line per benchmark as it finishes: the tables only
+};
+
 // out: the table stream (stdout). `pairs` are the selected backend/targets (empty: as configs say).
-std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, std::vector<BackendTarget> pairs);
+std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, std::vector<BackendTarget> pairs,
+                                                ConsoleOptions options = {});
 
 // format: "json", "csv" or "markdown". Throws Error for another name.
 std::unique_ptr<Reporter> make_file_reporter(const std::string& format, const std::filesystem::path& file);
@@ -33,7 +41,10 @@ std::string zoo_row(const RunRecord& record);
 
 // Views shared by the console and Markdown reporters.
 Table comparison_table(const ResultSet& set);  // per benchmark: each pair's median side by side, speed-ups
-Table problem_table(const ResultSet& set);     // rows that did not run, with the reason
+Table problem_table(const ResultSet& set, bool include_missing = true);  // rows that did not run, with the reason
+// The missing rows in a few lines: absent published models with the fetch_models.sh command, models the
+// zoo does not publish, absent data with the fetch_data.sh command. Empty when nothing is missing.
+std::vector<std::string> absent_summary(const ResultSet& set);
 std::vector<std::string> row_notes(const ResultSet& set);  // stage notes, run notes, answer/stability warnings
 std::string status_counts(const ResultSet& set);           // "5 ok, 1 FAILED, 13 missing, 0 unsupported"
 std::string environment_line(const Environment& env);      // one line for headers

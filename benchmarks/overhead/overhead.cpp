@@ -1,0 +1,229 @@
+// zoo-bench-overhead: what does zoo-bench's measurement add to the time it reports?
+//
+// Times one net two ways, interleaved round by round (bare first in odd rounds, zoo-bench first in
+// even ones, so drift and order hit both alike):
+//   bare:      a loop of setInput + forward on a net read here, timed with steady_clock;
+//   zoo-bench: the real measurement core (Runner::run on a plan item of the family, the same code
+//              `zoo-bench` runs), whose infer stage is what it reports as inference time.
+// The overhead is median(zoo-bench infer) / median(bare) per round, summed up as the median of the
+// round ratios with zoo-bench's own paired interval over the rounds (stats/trials.hpp).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <nlohmann/json.hpp>
+
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "zoobench/catalog/catalog.hpp"
+#include "zoobench/catalog/model_file.hpp"
+#include "zoobench/config/config.hpp"
+#include "zoobench/device/environment.hpp"
+#include "zoobench/error.hpp"
+#include "zoobench/measure/clock.hpp"
+#include "zoobench/measure/measure.hpp"
+#include "zoobench/plan/backend.hpp"
+#include "zoobench/plan/plan.hpp"
+#include "zoobench/report/report.hpp"
+#include "zoobench/stats/stats.hpp"
+#include "zoobench/stats/trials.hpp"
+
+namespace zoobench {
+namespace {
+
+struct Options {
+  std::string config = std::string(ZOO_BENCH_SOURCE_DIR) + "/configs/face_detection_yunet.yaml";
+  std::string model;
+  std::string image;
+  int backend_target = 0;
+  int rounds = 10;
+  int warmup = 10;
+  int repeat = 100;
+  std::string json_file;
+};
+
+// One item of the family, as make_plan builds it, on one image of our choosing.
+PlanItem make_item(const Options& o) {
+  auto config = std::make_shared<const BenchmarkConfig>(load_config(o.config));
+  const Family* family = find_family(config->model_name);
+  if (family == nullptr) throw ConfigError(fmt::format("{}: Model.name '{}' is not a zoo-bench family", o.config,
+                                                       config->model_name));
+  if (family->is_tracker()) throw ConfigError(fmt::format("{}: a tracker; this program times image models", o.config));
+  const cv::Mat image = cv::imread(o.image);
+  if (image.empty()) throw ConfigError(fmt::format("{}: not a readable image", o.image));
+  PlanItem item;
+  item.config = config;
+  item.config_name = config->file.filename().string();
+  item.family = family;
+  item.variant.files = {o.model};
+  item.variant.precision = precision_of(std::filesystem::path(o.model).filename().string());
+  item.backend_target = backend_target_at(o.backend_target);
+  item.timing = Timing{o.warmup, o.repeat};
+  InputGroup group;
+  group.size = image.size();
+  group.items.push_back(InputItem{o.image, image, cv::Mat()});
+  item.inputs = std::make_shared<const std::vector<InputGroup>>(std::vector<InputGroup>{group});
+  return item;
+}
+
+RunRecord run_zoo_bench(Runner& runner, const PlanItem& item, std::vector<RunRecord>& sink) {
+  sink.clear();
+  runner.run(item);
+  if (sink.size() != 1) throw Error(fmt::format("zoo-bench gave {} records for one image", sink.size()));
+  if (sink.front().status != Status::Ok) throw Error("zoo-bench's run failed: " + sink.front().message);
+  return sink.front();
+}
+
+// The bare loop: the same file, the same backend/target, an input blob of the shape zoo-bench fed.
+class BareLoop {
+ public:
+  BareLoop(const Options& o, const std::vector<int>& shape, const cv::Mat& image)
+      : m_net(read_net(o.model, backend_target_at(o.backend_target))), m_names(m_net.getUnconnectedOutLayersNames()) {
+    if (shape.size() != 4) throw Error("zoo-bench's net input is not 4-D: the bare loop cannot rebuild it");
+    // NCHW from the real image at the net's size; the values only need to be a real picture.
+    m_blob = cv::dnn::blobFromImage(image, 1.0, cv::Size(shape[3], shape[2]));
+  }
+
+  std::vector<double> run(int warmup, int repeat) {
+    for (int i = 0; i < warmup; ++i) call();
+    std::vector<double> samples;
+    samples.reserve(static_cast<std::size_t>(repeat));
+    for (int i = 0; i < repeat; ++i) {
+      const auto t0 = Clock::now();
+      call();
+      samples.push_back(ms_since(t0));
+    }
+    return samples;
+  }
+
+ private:
+  void call() {
+    m_net.setInput(m_blob);
+    m_net.forward(m_outputs, m_names);
+  }
+  cv::dnn::Net m_net;
+  std::vector<std::string> m_names;
+  cv::Mat m_blob;
+  std::vector<cv::Mat> m_outputs;
+};
+
+// "Below 1%" needs the whole interval's upper end below 1.01, on a placement zoo-bench verified.
+std::string overhead_verdict(bool placement_ok, const std::optional<stats::Interval>& interval) {
+  if (!placement_ok) return "unverified (the net did not verifiably run on the requested target)";
+  if (!interval) return "unverified (too few rounds for an interval)";
+  if (interval->high >= 1.01) return "NOT shown below 1% (the interval reaches 1% or more)";
+  if (interval->low > 0.99) return "below 1% (the whole 95% interval is within +-1%)";
+  return "below 1% (zoo-bench's stage is not slower by 1% or more)";
+}
+
+int run(const Options& o, const std::string& command_line) {
+  const PlanItem item = make_item(o);
+  std::vector<RunRecord> sink;
+  Runner runner([&](RunRecord r) { sink.push_back(std::move(r)); }, [](const std::string&) {});
+  // A first zoo-bench run tells the net input shape (and loads everything once, untimed here).
+  const RunRecord probe = run_zoo_bench(runner, item, sink);
+  if (probe.net_input_shapes.empty()) throw Error("zoo-bench recorded no net input shape");
+  BareLoop bare(o, probe.net_input_shapes.front(), item.inputs->front().items.front().image);
+
+  const Environment env = collect_environment(command_line);
+  // A GPU figure only counts when zoo-bench's own evidence says the net ran there.
+  const bool placement_ok = !item.backend_target.placement_checked || probe.device.verified();
+  const std::string placement = item.backend_target.placement_checked ? probe.device.describe() : "CPU";
+  std::string shape;
+  for (int d : probe.net_input_shapes.front()) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+  fmt::print("{}\n{} {} on {}, net input {}: {} rounds x {} timed calls (warm-up {}), interleaved; placement: {}\n\n",
+             environment_line(env), item.family->name, item.variant.file_list(), item.backend_target.name, shape,
+             o.rounds, o.repeat, o.warmup, placement);
+  fmt::print("{:>5}  {:>12}  {:>14}  {:>14}  {:>8}\n", "round", "first", "bare ms", "zoo infer ms", "ratio");
+  stats::Trials bare_trials, zoo_trials;
+  std::vector<double> ratios;
+  nlohmann::json rounds = nlohmann::json::array();
+  for (int round = 1; round <= o.rounds; ++round) {
+    const bool bare_first = round % 2 == 1;
+    std::vector<double> bare_samples, zoo_samples;
+    if (bare_first) bare_samples = bare.run(o.warmup, o.repeat);
+    zoo_samples = run_zoo_bench(runner, item, sink).samples.infer;
+    if (!bare_first) bare_samples = bare.run(o.warmup, o.repeat);
+    const double bare_median = stats::median(bare_samples), zoo_median = stats::median(zoo_samples);
+    ratios.push_back(zoo_median / bare_median);
+    fmt::print("{:>5}  {:>12}  {:>14.4f}  {:>14.4f}  {:>8.4f}\n", round, bare_first ? "bare" : "zoo-bench",
+               bare_median, zoo_median, ratios.back());
+    rounds.push_back({{"round", round}, {"first", bare_first ? "bare" : "zoo-bench"}, {"bare_median_ms", bare_median},
+                      {"zoo_infer_median_ms", zoo_median}, {"ratio", ratios.back()}});
+    bare_trials.push_back(std::move(bare_samples));
+    zoo_trials.push_back(std::move(zoo_samples));
+  }
+  // Ratio of the medians of round medians, with the paired interval zoo-bench gives its speed-ups.
+  const double ratio = stats::median_of_medians(zoo_trials) / stats::median_of_medians(bare_trials);
+  const auto interval = stats::speedup_interval(zoo_trials, bare_trials, /*paired=*/true, 12345);
+  const double low = interval ? interval->low : ratio, high = interval ? interval->high : ratio;
+  const std::string verdict = overhead_verdict(placement_ok, interval);
+  fmt::print("\nzoo-bench infer / bare forward: {:.4f} ({:+.2f}%), 95% interval {:.4f}-{:.4f}; round ratios {:.4f}-{:.4f} "
+             "(median {:.4f})\noverhead: {}\n",
+             ratio, (ratio - 1) * 100, low, high, stats::min(ratios), stats::max(ratios), stats::median(ratios),
+             verdict);
+  if (!o.json_file.empty()) {
+    const nlohmann::json j = {{"command", command_line},
+                              {"environment", environment_line(env)},
+                              {"model", item.variant.files.front().string()},
+                              {"image", o.image},
+                              {"backend_target", item.backend_target.name},
+                              {"placement", placement},
+                              {"net_input", shape},
+                              {"rounds", rounds},
+                              {"warmup", o.warmup},
+                              {"repeat", o.repeat},
+                              {"ratio", ratio},
+                              {"ratio_ci95", interval ? nlohmann::json{low, high} : nlohmann::json(nullptr)},
+                              {"round_ratio_min", stats::min(ratios)},
+                              {"round_ratio_max", stats::max(ratios)},
+                              {"verdict", verdict}};
+    std::ofstream out(o.json_file);
+    if (!(out << j.dump(2) << '\n')) throw Error(fmt::format("{}: cannot write the JSON", o.json_file));
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace zoobench
+
+int main(int argc, char** argv) {
+  CLI::App app("zoo-bench-overhead: zoo-bench's measured infer stage against a bare setInput+forward loop of the "
+               "same net, interleaved; prints the ratio with its interval",
+               "zoo-bench-overhead");
+  zoobench::Options o;
+  app.add_option("--model", o.model, "The model file (e.g. face_detection_yunet_2023mar.onnx)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--image", o.image, "One input image (e.g. the zoo's face_detection data)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--config", o.config, "The family's zoo config (default: configs/face_detection_yunet.yaml)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--backend-target", o.backend_target, "0 CPU, 1 CUDA, 2 CUDA FP16")
+      ->check(CLI::Range(0, static_cast<int>(zoobench::backend_target_pairs().size()) - 1));
+  app.add_option("--rounds", o.rounds, "Interleaved rounds (default 10)")->check(CLI::Range(2, 1000));
+  app.add_option("--warmup", o.warmup, "Untimed calls per round and side (default 10)")->check(CLI::NonNegativeNumber);
+  app.add_option("--repeat", o.repeat, "Timed calls per round and side (default 100)")->check(CLI::PositiveNumber);
+  app.add_option("--json", o.json_file, "Also write the rounds and the ratio as JSON");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // usage errors exit 2, as zoo-bench's do
+  }
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i == 0 ? "" : " ") + std::string(argv[i]);
+  try {
+    return zoobench::run(o, command_line);
+  } catch (const std::exception& e) {
+    std::cerr << "zoo-bench-overhead: error: " << e.what() << "\n";
+    return 1;
+  }
+}

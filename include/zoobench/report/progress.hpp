@@ -1,0 +1,44 @@
+#pragma once
+// The live progress line on a terminal: "[3/24] config 2/9 YuNet ['a.onnx'] on CUDA, trial 1/3, ETA 0:42".
+// It is redrawn in place ("\r", erase to end of line) and erased before anything else is printed, so it
+// never lands in a table. The caller decides whether to show it at all (only when stderr is a terminal
+// and not --quiet): redirected output gets nothing from it.
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace zoobench {
+
+class ProgressLine {
+ public:
+  // `total`: the benchmarks (runnable plan items) that will call start(); `columns`: the terminal width.
+  ProgressLine(std::ostream& out, std::size_t total, int columns);
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  // The next benchmark begins: `what` names it (config, model, target, trial).
+  void start(const std::string& what);
+  // Erases the line (before other output); the next start() draws it again.
+  void clear();
+
+  // The line start() would draw after `done` of `total` benchmarks took `elapsed` (exposed for tests).
+  static std::string text(std::size_t done, std::size_t total, const std::string& what,
+                          std::optional<std::chrono::seconds> eta, int columns);
+
+ private:
+  std::ostream& m_out;
+  std::size_t m_total;
+  int m_columns;
+  std::size_t m_started = 0;
+  bool m_drawn = false;
+  std::chrono::steady_clock::time_point m_first_start;
+};
+
+// Whether stderr is a terminal, and its width (80 when it cannot be asked).
+bool stderr_is_terminal();
+int stderr_columns();
+
+}  // namespace zoobench

@@ -1,0 +1,73 @@
+#include "zoobench/report/progress.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace zoobench {
+
+namespace {
+
+constexpr const char* kEraseLine = "\r\033[K";
+
+std::string duration_text(std::chrono::seconds s) {
+  const long long total = s.count();
+  if (total >= 3600) return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+  return fmt::format("{}:{:02}", total / 60, total % 60);
+}
+
+}  // namespace
+
+ProgressLine::ProgressLine(std::ostream& out, std::size_t total, int columns)
+    : m_out(out), m_total(total), m_columns(columns) {}
+
+ProgressLine::~ProgressLine() { clear(); }
+
+std::string ProgressLine::text(std::size_t done, std::size_t total, const std::string& what,
+                               std::optional<std::chrono::seconds> eta, int columns) {
+  const std::string tail = eta ? ", ETA " + duration_text(*eta) : ", ETA after the first benchmark";
+  std::string line = fmt::format("[{}/{}] {}{}", done + 1, total, what, tail);
+  // A line wider than the terminal wraps, and "\r" would then erase only its last part.
+  const auto width = static_cast<std::size_t>(columns > 1 ? columns - 1 : 1);
+  if (line.size() > width) {
+    // Keep the count and the ETA visible: cut the description short.
+    const std::string head = fmt::format("[{}/{}] ", done + 1, total);
+    const std::size_t room = width > head.size() + tail.size() + 3 ? width - head.size() - tail.size() - 3 : 0;
+    line = room > 0 ? head + what.substr(0, room) + "..." + tail : line.substr(0, width);
+  }
+  return line;
+}
+
+void ProgressLine::start(const std::string& what) {
+  const auto now = std::chrono::steady_clock::now();
+  if (m_started == 0) m_first_start = now;
+  std::optional<std::chrono::seconds> eta;
+  if (m_started > 0) {
+    // The benchmarks so far, on average, for each one left (this one included).
+    const auto per_item = (now - m_first_start) / m_started;
+    const std::size_t left = m_total > m_started ? m_total - m_started : 0;
+    eta = std::chrono::duration_cast<std::chrono::seconds>(per_item * left);
+  }
+  fmt::print(m_out, "{}{}", kEraseLine, text(m_started, m_total, what, eta, m_columns));
+  m_out.flush();
+  m_drawn = true;
+  ++m_started;
+}
+
+void ProgressLine::clear() {
+  if (!m_drawn) return;
+  fmt::print(m_out, "{}", kEraseLine);
+  m_out.flush();
+  m_drawn = false;
+}
+
+bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+
+int stderr_columns() {
+  winsize size{};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+}  // namespace zoobench

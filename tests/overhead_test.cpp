@@ -1,0 +1,71 @@
+// zoo-bench-overhead end to end on the real YuNet: it runs both sides interleaved, writes what it
+// measured, and refuses to call a figure below 1% without an interval or a verified placement.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace zoobench {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kYunet = test::shared_models() / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx";
+const fs::path kImage = test::shared_data() / "images" / "lena.jpg";
+
+test::CommandResult run_overhead(const std::string& args) {
+  return test::run_command(fmt::format("'{}' {}", ZOO_BENCH_OVERHEAD_BINARY, args));
+}
+
+TEST(Overhead, InterleavesBothSidesAndWritesTheRatioOfWhatItMeasured) {
+  if (!fs::exists(kYunet) || !fs::exists(kImage)) GTEST_SKIP() << "real model or image not found";
+  const fs::path json_file = test::scratch_dir() / "overhead.json";
+  const auto r = run_overhead(fmt::format("--model '{}' --image '{}' --rounds 4 --repeat 3 --warmup 1 --json '{}'",
+                                          kYunet.string(), kImage.string(), json_file.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("net input 1x3x512x512"), std::string::npos) << r.output;
+  std::ifstream in(json_file);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["rounds"].size(), 4u);
+  // Interleaved: the side that goes first alternates.
+  EXPECT_EQ(j["rounds"][0]["first"], "bare");
+  EXPECT_EQ(j["rounds"][1]["first"], "zoo-bench");
+  for (const auto& round : j["rounds"]) {
+    const double bare = round["bare_median_ms"], zoo = round["zoo_infer_median_ms"];
+    EXPECT_GT(bare, 0.0);
+    EXPECT_GT(zoo, 0.0);
+    EXPECT_DOUBLE_EQ(round["ratio"].get<double>(), zoo / bare);
+  }
+  ASSERT_TRUE(j["ratio_ci95"].is_array()) << j;
+  EXPECT_LE(j["ratio_ci95"][0].get<double>(), j["ratio_ci95"][1].get<double>());
+  EXPECT_EQ(j["placement"], "CPU");
+}
+
+TEST(Overhead, AGpuTargetThatDidNotVerifiablyRunThereIsUnverified) {
+  if (!fs::exists(kYunet) || !fs::exists(kImage)) GTEST_SKIP() << "real model or image not found";
+  // On a machine without a usable CUDA target OpenCV falls back to the CPU (or fails): never a GPU figure.
+  const auto r = run_overhead(fmt::format("--model '{}' --image '{}' --backend-target 1 --rounds 2 --repeat 2 "
+                                          "--warmup 0", kYunet.string(), kImage.string()));
+  if (r.exit_code == 0 && r.output.find("placement: GPU ") != std::string::npos) {
+    GTEST_SKIP() << "this machine runs CUDA for real";
+  }
+  if (r.exit_code == 0) {
+    EXPECT_NE(r.output.find("overhead: unverified (the net did not verifiably run on the requested target)"),
+              std::string::npos)
+        << r.output;
+  } else {
+    EXPECT_NE(r.output.find("zoo-bench-overhead: error: "), std::string::npos) << r.output;
+  }
+}
+
+TEST(Overhead, BadArgumentsAreUsageErrors) {
+  const auto r = run_overhead("--model /no/such.onnx --image /no/such.jpg");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("/no/such.onnx"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace zoobench
