@@ -47,9 +47,9 @@ void print_gpu(const ModelProfile& p, std::ostream& out) {
 }
 
 void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) {
-  fmt::print(out, "\n{}: {} layers, {} cut points x {} forwards ({} of each), {:.1f} s\n", net.label,
+  fmt::print(out, "\n{}: {} layers, {} cut points x {} forwards ({} of each, {} time), {:.1f} s\n", net.label,
              net.layers.size(), net.cuts.size(), p.settings.repeats, profile::estimator_name(p.settings.estimator),
-             net.seconds);
+             p.settings.clock == ProfileSettings::Clock::Wall ? "wall" : "process CPU", net.seconds);
   if (!net.error.empty()) fmt::print(out, "  FAILED while timing cut points: {}\n", net.error);
   if (net.whole_net_on_cpu) {
     fmt::print(out, "  the whole net was set up on the CPU, not on {}: these are CPU times\n", p.backend_target.name);
@@ -209,6 +209,7 @@ json profile_json(const ModelProfile& p) {
             {"settings",
              {{"repeats", p.settings.repeats}, {"max_cuts", p.settings.max_cuts}, {"top_n", p.settings.top_n},
               {"estimator", profile::estimator_name(p.settings.estimator)},
+              {"clock", p.settings.clock == ProfileSettings::Clock::Wall ? "wall" : "process_cpu"},
               {"sum_tolerance", p.settings.sum_tolerance}}},
             {"cold_start",
              {{"load_ms", p.cold.load_ms},

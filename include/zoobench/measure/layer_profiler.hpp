@@ -23,6 +23,9 @@ struct ProfileSettings {
   double sum_tolerance = profile::kDefaultSumTolerance;
   std::size_t top_n = 10;      // costliest segments listed and compared
   profile::Estimator estimator = profile::Estimator::Median;  // per cut point, whole forward and reference
+  // The clock of cut points and whole forwards: wall time, or the process's CPU time (immune to
+  // pre-emption on a busy machine; equal to the compute time only when OpenCV runs on one thread).
+  enum class Clock { Wall, ProcessCpu } clock = Clock::Wall;
 };
 
 struct NetProfile {
