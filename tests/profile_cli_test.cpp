@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <unistd.h>
@@ -108,6 +109,26 @@ TEST(ProfileCli, CpuProfileOfAStandIn) {
   EXPECT_EQ(j.at("environment").at("opencv_version"), CV_VERSION);
 }
 
+TEST(ProfileCli, CpuClockAndMinimum) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "cpu_clock.json";
+  const auto r = test::run_zoo_bench(fmt::format(
+      "profile --all {} --backend-target 0 --repeats 2 --clock cpu --estimator min --json '{}'", w.dirs, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json p = read_json(out).at("profiles")[0];
+  EXPECT_EQ(p.at("settings").at("clock"), "process_cpu");
+  EXPECT_EQ(p.at("settings").at("estimator"), "min");
+  const json net = p.at("nets")[0];
+  // With the minimum, each segment's cut value is its smallest sample.
+  const auto& segments = net.at("segments");
+  const auto& cuts = net.at("cuts");
+  ASSERT_EQ(segments.size(), cuts.size());
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const auto samples = cuts[i].at("samples_ms").get<std::vector<double>>();
+    EXPECT_DOUBLE_EQ(segments[i].at("cut_median_ms").get<double>(), *std::min_element(samples.begin(), samples.end()));
+  }
+}
+
 TEST(ProfileCli, MaxLayersGroupsConsecutiveLayers) {
   const Workspace w = make_workspace();
   const fs::path out = w.root / "grouped.json";
@@ -167,6 +188,11 @@ TEST(ProfileCli, UsageErrors) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("cannot write the profile JSON"), std::string::npos) << r.output;
   r = test::run_zoo_bench(fmt::format("profile --all {} --repeats 0", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 1 --clock cpu", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--clock cpu measures the CPU's work only"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --estimator mean", w.dirs));
   EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 
