@@ -131,7 +131,7 @@ json net_json(const NetProfile& net) {
                         {"last_layer", net.layers[s.last].name},
                         {"type", s.type},
                         {"ms", s.ms},
-                        {"cut_median_ms", s.cut_median_ms},
+                        {"cut_ms", s.cut_median_ms},
                         {"cut_iqr_ms", s.cut_spread_ms},
                         {"fallback_layers", s.fallback_layers}});
   }
