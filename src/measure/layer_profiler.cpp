@@ -112,7 +112,13 @@ void profile_net(cv::dnn::Net net, const PlanItem& item, const ProfileSettings& 
       profile::CutTiming cut;
       cut.layer = layer;
       const std::string& name = out.layers[layer].name;
-      net.forward(name);  // sets the net up to stop here (untimed)
+      try {
+        net.forward(name);  // sets the net up to stop here (untimed)
+      } catch (const cv::Exception& e) {
+        if (layer + 1 == out.layers.size()) throw;  // the last layer must be reachable
+        out.skipped_cuts.push_back(fmt::format("{}: {}", name, short_cv_message(e)));
+        continue;
+      }
       for (int i = 0; i < settings.repeats; ++i) {
         const double t0 = now_ms(settings.clock);
         net.forward(name);

@@ -51,6 +51,10 @@ void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) 
              net.layers.size(), net.cuts.size(), p.settings.repeats, profile::estimator_name(p.settings.estimator),
              p.settings.clock == ProfileSettings::Clock::Wall ? "wall" : "process CPU", net.seconds);
   if (!net.error.empty()) fmt::print(out, "  FAILED while timing cut points: {}\n", net.error);
+  if (!net.skipped_cuts.empty()) {
+    fmt::print(out, "  {} cut point(s) OpenCV refused, their layers joined the next segment (first: {})\n",
+               net.skipped_cuts.size(), net.skipped_cuts.front());
+  }
   if (net.whole_net_on_cpu) {
     fmt::print(out, "  the whole net was set up on the CPU, not on {}: these are CPU times\n", p.backend_target.name);
   }
@@ -147,7 +151,7 @@ json net_json(const NetProfile& net) {
   json cuts = json::array();
   for (const auto& c : net.cuts) cuts.push_back({{"layer", c.layer}, {"samples_ms", c.samples_ms}});
   json j = {{"label", net.label},   {"whole_net_on_cpu", net.whole_net_on_cpu}, {"layers", layers}, {"segments", segments}, {"by_type", types},
-            {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms}, {"outputs", net.outputs},
+            {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms}, {"outputs", net.outputs}, {"skipped_cuts", net.skipped_cuts},
             {"seconds", net.seconds}, {"error", net.error}};
   const auto& c = net.sum_check;
   j["sum_check"] = c.whole_ms > 0 ? json{{"sum_ms", c.sum_ms},

@@ -33,6 +33,9 @@ struct NetProfile {
   std::vector<profile::LayerInfo> layers;  // execution order
   bool whole_net_on_cpu = false;  // every layer set up on the CPU: no per-layer fallback marks then
   std::vector<profile::CutTiming> cuts;
+  // Cut points OpenCV refused (a layer that works in place cannot hand out its output: "inputs[0].data
+  // != outputs[0].data"); their layers join the next segment. "layer: reason".
+  std::vector<std::string> skipped_cuts;
   std::vector<profile::Segment> segments;
   std::vector<double> whole_ms;  // whole forwards of this net (all its outputs), before and after the cuts
   std::size_t outputs = 0;       // the net's unconnected outputs, which a whole forward copies to the host
