@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <unistd.h>
@@ -97,7 +98,7 @@ TEST(ProfileCli, CpuProfileOfAStandIn) {
   }
   double sum = 0;
   for (const auto& s : net.at("segments")) sum += s.at("ms").get<double>();
-  EXPECT_NEAR(sum, net.at("segments").back().at("cut_median_ms").get<double>(), 1e-9);  // telescoping
+  EXPECT_NEAR(sum, net.at("segments").back().at("cut_ms").get<double>(), 1e-9);  // telescoping
   ASSERT_FALSE(net.at("sum_check").is_null());
   EXPECT_NEAR(net.at("sum_check").at("sum_ms").get<double>(), sum, 1e-9);
   EXPECT_GT(net.at("sum_check").at("whole_ms").get<double>(), 0.0);
@@ -106,6 +107,26 @@ TEST(ProfileCli, CpuProfileOfAStandIn) {
   EXPECT_GE(net.at("validation").at("rank_correlation").get<double>(), -1.0);
   EXPECT_LE(net.at("validation").at("rank_correlation").get<double>(), 1.0);
   EXPECT_EQ(j.at("environment").at("opencv_version"), CV_VERSION);
+}
+
+TEST(ProfileCli, CpuClockAndMinimum) {
+  const Workspace w = make_workspace();
+  const fs::path out = w.root / "cpu_clock.json";
+  const auto r = test::run_zoo_bench(fmt::format(
+      "profile --all {} --backend-target 0 --repeats 2 --clock cpu --estimator min --json '{}'", w.dirs, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json p = read_json(out).at("profiles")[0];
+  EXPECT_EQ(p.at("settings").at("clock"), "process_cpu");
+  EXPECT_EQ(p.at("settings").at("estimator"), "min");
+  const json net = p.at("nets")[0];
+  // With the minimum, each segment's cut value is its smallest sample.
+  const auto& segments = net.at("segments");
+  const auto& cuts = net.at("cuts");
+  ASSERT_EQ(segments.size(), cuts.size());
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const auto samples = cuts[i].at("samples_ms").get<std::vector<double>>();
+    EXPECT_DOUBLE_EQ(segments[i].at("cut_ms").get<double>(), *std::min_element(samples.begin(), samples.end()));
+  }
 }
 
 TEST(ProfileCli, MaxLayersGroupsConsecutiveLayers) {
@@ -167,6 +188,11 @@ TEST(ProfileCli, UsageErrors) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("cannot write the profile JSON"), std::string::npos) << r.output;
   r = test::run_zoo_bench(fmt::format("profile --all {} --repeats 0", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 1 --clock cpu", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--clock cpu measures the CPU's work only"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --estimator mean", w.dirs));
   EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 

@@ -6,8 +6,9 @@
 #                                        [--models-list yolox,ppocrv3] [--threads N]
 #
 # Per model two profiles: every layer a cut point, and groups of consecutive layers (--max-layers 40), both
-# with the minimum of 15 forwards per cut (on a shared machine most forwards are pre-empted; the minimum
-# is the undisturbed time) and OpenCV on --threads threads (default 1: fewer pre-emptions). Writes
+# timed on the process's CPU clock (--clock cpu: on a shared 2-core machine most wall-clock forwards are
+# pre-empted) with OpenCV on --threads threads (default 1, so CPU time is the compute time), the minimum
+# of 15 forwards per cut. getPerfProfile's per-layer times are wall time (OpenCV's), minimum of 15. Writes
 # OUT_DIR/<model>_<granularity>.{log,json} and prints one line per profile with the validation figures.
 set -uo pipefail
 
@@ -41,7 +42,7 @@ for model in "${wanted[@]}"; do
     extra=()
     [[ $granularity == groups40 ]] && extra=(--max-layers 40) || extra=(--max-layers 100000)
     name=${model}_$granularity
-    cmd=("$bin" profile -c "${config[$model]}" --fp32 --backend-target 0 --repeats 15 --estimator min "${extra[@]}"
+    cmd=("$bin" profile -c "${config[$model]}" --fp32 --backend-target 0 --repeats 15 --estimator min --clock cpu "${extra[@]}"
          --configs-dir "$root/configs" --models-dir "$models" --data-dir "$data" --json "$out/$name.json")
     echo "\$ OPENCV_FOR_THREADS_NUM=$threads ${cmd[*]}" > "$out/$name.log"
     t0=$(date +%s)

@@ -7,10 +7,11 @@
 #   benchmarks/gpu/profile.sh --bin BUILD/zoo-bench --models MODELS_ROOT --data DATA_ROOT --out OUT_DIR
 #                             [--budget SECONDS] [--repeats N] [--max-layers N] [--configs DIR]
 #
-# Every step is bounded by `timeout`; the per-step limits add up to --budget (default 300 s). Writes
-# OUT_DIR/<step>.log and OUT_DIR/<step>.json, OUT_DIR/summary.txt, and prints one line per step:
-# exit code, seconds, GPU busy share, kernels per forward, CUPTI record counts by kind and the
-# sum-vs-whole-forward checks (tolerance 10%).
+# Every step is bounded by `timeout`; the per-step limits add up to --budget (default 300 s). Writes three
+# files (the GPU machine's tool brings back only a few): OUT_DIR/summary.txt, OUT_DIR/machine.txt and
+# OUT_DIR/profile_results.tar.gz (every step's <step>.log and <step>.json, repacked after each step so a
+# cut run keeps what finished), and prints one line per step: exit code, seconds, GPU busy share,
+# kernels and copies per forward, CUPTI record counts by kind and the sum-vs-whole-forward checks.
 set -uo pipefail
 
 usage() {
@@ -42,8 +43,13 @@ done
 [[ -n $out ]] || die "--out is required"
 [[ $budget =~ ^[0-9]+$ && $budget -ge 60 ]] || die "--budget must be whole seconds, at least 60"
 mkdir -p "$out" || die "cannot create $out"
+out=$(cd "$out" && pwd)
 summary=$out/summary.txt
 : > "$summary"
+packed=$out/profile_results.tar.gz
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pack() { tar -czf "$packed.tmp" -C "$work" . && mv "$packed.tmp" "$packed"; }
 
 common=(--configs-dir "$configs" --models-dir "$models" --data-dir "$data" --repeats "$repeats" --max-layers "$max_layers")
 
@@ -61,9 +67,9 @@ t_all=$(date +%s)
 for step in "${steps[@]}"; do
   IFS='|' read -r name share args <<< "$step"
   limit=$(( budget * share / 100 ))
-  log=$out/$name.log
+  log=$work/$name.log
   # shellcheck disable=SC2086  # args are fixed words above
-  cmd=("$bin" profile $args "${common[@]}" --json "$out/$name.json")
+  cmd=("$bin" profile $args "${common[@]}" --json "$work/$name.json")
   echo "\$ ${cmd[*]}" > "$log"
   t0=$(date +%s)
   timeout --kill-after=10 "$limit" "${cmd[@]}" >> "$log" 2>&1
@@ -74,10 +80,14 @@ for step in "${steps[@]}"; do
   kinds=$(grep -m1 -o 'records by kind over.*' "$log")
   checks=$(grep -o 'segments add up to [0-9.]* ms, a whole forward of this net takes [0-9.]* ms: [0-9.]*% off, [a-zA-Z]*' "$log" |
            sed 's/segments add up to /sum /; s/, a whole forward of this net takes / vs whole /; s/ off,//' | paste -sd ';' -)
-  [[ $rc -eq 124 || $rc -eq 137 ]] && note="CUT at ${limit}s: $(grep -c '^zoo-bench: profile:' "$log") steps done" || note=""
+  note=""
+  if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+    note="CUT at ${limit}s after $(grep -c '^zoo-bench: profile:' "$log") steps"
+  fi
   gpu_off=$(grep -m1 -o 'GPU activity: not.*\|GPU activity: CUPTI unavailable.*' "$log")
   [[ -n $gpu_off ]] && note="$note ${gpu_off}"
   line="$name: exit $rc, ${secs}s/${limit}s ${note} | ${busy:-no busy share} | ${kernels:-no kernel counts} | ${kinds:-no CUPTI records} | ${checks:-no sum check}"
   echo "$line" | tee -a "$summary"
+  pack
 done
 echo "all steps: $(( $(date +%s) - t_all ))s of a ${budget}s budget" | tee -a "$summary"

@@ -136,6 +136,13 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
           std::map<std::string, profile::Estimator>{{"median", profile::Estimator::Median},
                                                     {"min", profile::Estimator::Min}},
           CLI::ignore_case));
+  cmd->add_option("--clock", p.settings.clock,
+                  "Clock of the cut points and whole forwards: wall (default) or cpu (the process's CPU time: "
+                  "immune to pre-emption on a busy machine, the compute time only with OpenCV on one thread)")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ProfileSettings::Clock>{{"wall", ProfileSettings::Clock::Wall},
+                                                        {"cpu", ProfileSettings::Clock::ProcessCpu}},
+          CLI::ignore_case));
   cmd->add_option("--json", p.json_file, "Write every layer of every profile as JSON to this file");
   cmd->add_flag("--no-gpu-activity{false}", p.gpu_activity, "Do not record GPU activity with CUPTI");
   return cmd;

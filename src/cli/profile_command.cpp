@@ -41,6 +41,11 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   const bool strict = bench.configs.size() == 1 && !bench.all;
   const Plan plan = make_plan(select_configs(bench), plan_options, strict);
   for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
+  const bool any_accelerator = std::any_of(plan.items.begin(), plan.items.end(),
+                                           [](const PlanItem& i) { return i.backend_target.accelerator; });
+  if (any_accelerator && options.settings.clock == ProfileSettings::Clock::ProcessCpu) {
+    throw ConfigError("profile: --clock cpu measures the CPU's work only: use it with --backend-target 0, or drop it");
+  }
 
   // CUPTI must be on before any CUDA context or net exists: created before the environment is read
   // (that asks OpenCV for its devices) and before any model is loaded.

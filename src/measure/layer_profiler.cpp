@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <map>
 
 #include <opencv2/core/utility.hpp>
@@ -60,8 +62,18 @@ std::vector<profile::LayerInfo> layers_of(cv::dnn::Net& net, const BackendTarget
   return layers;
 }
 
+// Milliseconds on the profile's clock (only differences are used).
+double now_ms(ProfileSettings::Clock clock) {
+  if (clock == ProfileSettings::Clock::Wall) {
+    return std::chrono::duration<double, std::milli>(zoobench::Clock::now().time_since_epoch()).count();
+  }
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
 // Whole forwards of the net (every unconnected output); on the CPU also getPerfProfile per layer.
-void time_whole(cv::dnn::Net& net, int repeats, bool reference, NetProfile& out,
+void time_whole(cv::dnn::Net& net, int repeats, bool reference, ProfileSettings::Clock clock, NetProfile& out,
                 std::vector<std::vector<double>>& per_layer) {
   const auto names = net.getUnconnectedOutLayersNames();
   out.outputs = names.size();
@@ -69,9 +81,9 @@ void time_whole(cv::dnn::Net& net, int repeats, bool reference, NetProfile& out,
   net.forward(outputs, names);  // sets the net up for its own outputs again (untimed)
   const double ms_per_tick = 1000.0 / cv::getTickFrequency();
   for (int i = 0; i < repeats; ++i) {
-    const auto t0 = Clock::now();
+    const double t0 = now_ms(clock);
     net.forward(outputs, names);
-    out.whole_ms.push_back(ms_since(t0));
+    out.whole_ms.push_back(now_ms(clock) - t0);
     if (!reference) continue;
     std::vector<double> ticks;
     net.getPerfProfile(ticks);
@@ -93,22 +105,29 @@ void profile_net(cv::dnn::Net net, const PlanItem& item, const ProfileSettings& 
   std::vector<std::vector<double>> per_layer;
   try {
     const int half = std::max(1, settings.repeats / 2);
-    time_whole(net, half, reference, out, per_layer);
+    time_whole(net, half, reference, settings.clock, out, per_layer);
     const auto cut_points = profile::choose_cut_points(out.layers.size(), profile::fallback_neighbourhood(out.layers),
                                                        settings.max_cuts);
     for (std::size_t layer : cut_points) {
       profile::CutTiming cut;
       cut.layer = layer;
       const std::string& name = out.layers[layer].name;
-      net.forward(name);  // sets the net up to stop here (untimed)
+      try {
+        net.forward(name);  // sets the net up to stop here (untimed)
+      } catch (const cv::Exception& e) {
+        if (layer + 1 == out.layers.size()) throw;  // the last layer must be reachable
+        out.skipped_cuts.push_back(fmt::format("{}: {}", name, short_cv_message(e)));
+        continue;
+      }
       for (int i = 0; i < settings.repeats; ++i) {
-        const auto t0 = Clock::now();
+        const double t0 = now_ms(settings.clock);
         net.forward(name);
-        cut.samples_ms.push_back(ms_since(t0));
+        cut.samples_ms.push_back(now_ms(settings.clock) - t0);
       }
       out.cuts.push_back(std::move(cut));
     }
-    time_whole(net, settings.repeats - half > 0 ? settings.repeats - half : 1, reference, out, per_layer);
+    time_whole(net, settings.repeats - half > 0 ? settings.repeats - half : 1, reference, settings.clock, out,
+               per_layer);
   } catch (...) {
     out.error = exception_text(std::current_exception());
   }

@@ -47,10 +47,14 @@ void print_gpu(const ModelProfile& p, std::ostream& out) {
 }
 
 void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) {
-  fmt::print(out, "\n{}: {} layers, {} cut points x {} forwards ({} of each), {:.1f} s\n", net.label,
+  fmt::print(out, "\n{}: {} layers, {} cut points x {} forwards ({} of each, {} time), {:.1f} s\n", net.label,
              net.layers.size(), net.cuts.size(), p.settings.repeats, profile::estimator_name(p.settings.estimator),
-             net.seconds);
+             p.settings.clock == ProfileSettings::Clock::Wall ? "wall" : "process CPU", net.seconds);
   if (!net.error.empty()) fmt::print(out, "  FAILED while timing cut points: {}\n", net.error);
+  if (!net.skipped_cuts.empty()) {
+    fmt::print(out, "  {} cut point(s) OpenCV refused, their layers joined the next segment (first: {})\n",
+               net.skipped_cuts.size(), net.skipped_cuts.front());
+  }
   if (net.whole_net_on_cpu) {
     fmt::print(out, "  the whole net was set up on the CPU, not on {}: these are CPU times\n", p.backend_target.name);
   }
@@ -131,7 +135,7 @@ json net_json(const NetProfile& net) {
                         {"last_layer", net.layers[s.last].name},
                         {"type", s.type},
                         {"ms", s.ms},
-                        {"cut_median_ms", s.cut_median_ms},
+                        {"cut_ms", s.cut_median_ms},
                         {"cut_iqr_ms", s.cut_spread_ms},
                         {"fallback_layers", s.fallback_layers}});
   }
@@ -147,7 +151,7 @@ json net_json(const NetProfile& net) {
   json cuts = json::array();
   for (const auto& c : net.cuts) cuts.push_back({{"layer", c.layer}, {"samples_ms", c.samples_ms}});
   json j = {{"label", net.label},   {"whole_net_on_cpu", net.whole_net_on_cpu}, {"layers", layers}, {"segments", segments}, {"by_type", types},
-            {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms}, {"outputs", net.outputs},
+            {"fallbacks", fallbacks}, {"cuts", cuts},  {"whole_forward_ms", net.whole_ms}, {"outputs", net.outputs}, {"skipped_cuts", net.skipped_cuts},
             {"seconds", net.seconds}, {"error", net.error}};
   const auto& c = net.sum_check;
   j["sum_check"] = c.whole_ms > 0 ? json{{"sum_ms", c.sum_ms},
@@ -209,6 +213,7 @@ json profile_json(const ModelProfile& p) {
             {"settings",
              {{"repeats", p.settings.repeats}, {"max_cuts", p.settings.max_cuts}, {"top_n", p.settings.top_n},
               {"estimator", profile::estimator_name(p.settings.estimator)},
+              {"clock", p.settings.clock == ProfileSettings::Clock::Wall ? "wall" : "process_cpu"},
               {"sum_tolerance", p.settings.sum_tolerance}}},
             {"cold_start",
              {{"load_ms", p.cold.load_ms},

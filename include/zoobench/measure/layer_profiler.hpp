@@ -23,6 +23,9 @@ struct ProfileSettings {
   double sum_tolerance = profile::kDefaultSumTolerance;
   std::size_t top_n = 10;      // costliest segments listed and compared
   profile::Estimator estimator = profile::Estimator::Median;  // per cut point, whole forward and reference
+  // The clock of cut points and whole forwards: wall time, or the process's CPU time (immune to
+  // pre-emption on a busy machine; equal to the compute time only when OpenCV runs on one thread).
+  enum class Clock { Wall, ProcessCpu } clock = Clock::Wall;
 };
 
 struct NetProfile {
@@ -30,6 +33,9 @@ struct NetProfile {
   std::vector<profile::LayerInfo> layers;  // execution order
   bool whole_net_on_cpu = false;  // every layer set up on the CPU: no per-layer fallback marks then
   std::vector<profile::CutTiming> cuts;
+  // Cut points OpenCV refused (a layer that works in place cannot hand out its output: "inputs[0].data
+  // != outputs[0].data"); their layers join the next segment. "layer: reason".
+  std::vector<std::string> skipped_cuts;
   std::vector<profile::Segment> segments;
   std::vector<double> whole_ms;  // whole forwards of this net (all its outputs), before and after the cuts
   std::size_t outputs = 0;       // the net's unconnected outputs, which a whole forward copies to the host
