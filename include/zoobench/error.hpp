@@ -54,6 +54,7 @@ enum ExitCode : int {
   kExitIncomplete = 3,   // nothing failed, but some models were absent or unsupported by this OpenCV
   kExitNoCuda = 4,       // --require-cuda or doctor: a CUDA row failed, fell back or is unverified
   kExitAnswersDiffer = 5,  // --require-same-answers: a GPU answer differs from the CPU's beyond tolerance
+  kExitNotSaved = 6,     // a results file could not be written (disk full, folder gone): results not saved
 };
 
 }  // namespace zoobench

@@ -24,6 +24,8 @@ struct BenchOptions {
   std::string json_file, csv_file, markdown_file;
   bool require_cuda = false;              // a CUDA row not verified on the GPU -> kExitNoCuda
   bool require_same_answers = false;      // a GPU answer that differs from the CPU's -> kExitAnswersDiffer
+  std::string resume_file;                // --resume: skip what this results file's run measured, append the rest
+  std::optional<double> timeout_per_model;  // seconds per plan item; a runaway one is abandoned as timed out
 };
 
 // `zoo-bench report RESULTS.json`: the tables again, from the stored samples.
