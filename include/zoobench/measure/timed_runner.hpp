@@ -1,11 +1,15 @@
 #pragma once
 // --timeout-per-model: a time limit on each plan item (load and every input size). OpenCV cannot
 // interrupt a forward, and a child process per item would have to set CUDA up again (and CUDA does not
-// survive fork), so each item runs on a worker thread that owns a copy of the item. When the limit
-// passes, the worker is abandoned: its measured sizes are kept, the rest get failed records saying
-// "timed out", and the run goes on. An abandoned worker may still use the CPU (or the GPU), so records
-// made while one runs carry a note saying so; and since OpenCV's state must not be torn down under it,
-// the process must end with std::_Exit once everything is written (abandoned_worker_running()).
+// survive fork), so each item runs on a worker thread that owns a copy of the item. The worker's records
+// are handed on only once it has finished or been given up, because while it runs it may hold stdout
+// and stderr redirected into OpenCV's log capture. When the limit passes, the worker is abandoned: the
+// descriptors and OpenCV's log level are put back, its measured sizes are kept, the rest get failed
+// records saying "timed out", and the run goes on (the worker stops at its next record). An abandoned
+// worker may still use the CPU (or the GPU) and write into the log, so records made while one runs
+// carry a note saying so and a GPU placement they claim is downgraded to unverified. OpenCV's state
+// must not be torn down under it: the process must end with std::_Exit once everything is written
+// (abandoned_worker_running()).
 #include <memory>
 #include <optional>
 #include <set>
@@ -43,6 +47,8 @@ class TimedRunner {
   Runner m_inline;                            // used without a limit
   std::set<std::string> m_warnings_given;     // every worker has its own Runner: give each warning once
   std::vector<std::shared_ptr<Worker>> m_abandoned;
+  int m_stdout = -1, m_stderr = -1;           // the real descriptors, to take back from an abandoned capture
+  int m_log_level = 0;                        // OpenCV's log level outside any capture
 };
 
 }  // namespace zoobench
