@@ -398,7 +398,8 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
       for (const auto& f : v.files) {
         found.insert(f.filename().string());
         table.add_row({name, family->name, family->task, precision_name(v.precision),
-                       family->folder + "/" + f.filename().string(), "present"});
+                       family->folder + "/" + f.filename().string(),
+                       fs::is_directory(f) ? "a folder, not a file" : "present"});
       }
     }
     for (const auto& expected : family->expected_files) {
