@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "zoobench/error.hpp"
 
@@ -160,9 +162,17 @@ BenchmarkConfig load_config(const fs::path& file) {
     throw ConfigError(fmt::format("{}: config file not found (list them with --list; pass a path with --cfg)",
                                   file.string()));
   }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in || in.bad()) throw ConfigError(fmt::format("{}: cannot read the config file", file.string()));
+  return parse_config(text.str(), file);
+}
+
+BenchmarkConfig parse_config(const std::string& text, const fs::path& file) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
   }
