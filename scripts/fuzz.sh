@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a fixed time, seeded from the
-# shipped configs and the recorded results. A finding fails the script and is left in
+# Runs the libFuzzer targets for a fixed time each, seeded from the shipped configs and the recorded
+# results. They are built in the sanitizer build (scripts/test.sh --sanitize: clang-14, ASan + UBSan),
+# which this script configures and builds when needed. A finding fails the script and is left in
 # DIR/findings/<target>/; fix it, then keep it as a regression input in tests/fuzz/regressions/<target>/
 # (the test suite replays every file there).
 set -euo pipefail
@@ -13,7 +14,7 @@ Targets: fuzz_config (the YAML config loader), fuzz_results (the results JSON re
 --baseline and --resume use, plus the aggregation a report runs on what it accepts). Default: both.
 
   --seconds N      run each target for N seconds (default 60)
-  --build-dir DIR  build folder (default build-fuzz/ in the repository)
+  --build-dir DIR  the sanitizer build folder (default build-sanitize/, as scripts/test.sh --sanitize)
   --build-only     build the targets and run nothing
   CMAKE_ARGS       passed to the cmake configure step (e.g. -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   CXX              the clang to use (default clang++-14, from Debian's clang-14 + libclang-rt-14-dev)
@@ -24,7 +25,7 @@ die() { echo "fuzz.sh: error: $*" >&2; exit 1; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=60
-build_dir=$root/build-fuzz
+build_dir=$root/build-sanitize
 build_only=0
 targets=()
 cmake_args=()
@@ -50,7 +51,7 @@ command -v "$cxx" >/dev/null 2>&1 || die "$cxx not found; run scripts/install_de
 generator=()
 [[ -f "$build_dir/CMakeCache.txt" ]] || generator=(-G Ninja)
 cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
-  -DZOO_BENCH_FUZZ=ON -DZOO_BENCH_BUILD_TESTS=OFF "${cmake_args[@]}" ||
+  -DZOO_BENCH_SANITIZE=ON "${cmake_args[@]}" ||
   die "cmake configure failed for $build_dir; a stale cache can be cleared with: rm -rf $build_dir"
 cmake --build "$build_dir" --parallel "$(nproc 2>/dev/null || echo 2)" --target "${targets[@]}" ||
   die "building the fuzz targets failed (see above)"

@@ -19,9 +19,10 @@ Exits non-zero if any step or any test fails, or if no test is found.
                     2 cores) and cached in $ZOO_BENCH_CACHE (default ~/.cache/zoo-bench); the build
                     folder defaults to build-opencv-4.10/. OpenCV 4.10 imports models 4.6 cannot
                     (VitTrack, PP-OCR), so their end-to-end tests run here.
-  --sanitize        build everything with AddressSanitizer + UndefinedBehaviorSanitizer (against the system's
-                    OpenCV; build folder build-sanitize/) and run the suite with halt_on_error: the first
-                    report fails the run. Only leaks provably inside OpenCV's own code are suppressed
+  --sanitize        build everything with clang-14, AddressSanitizer + UndefinedBehaviorSanitizer (against
+                    the system's OpenCV; build folder build-sanitize/, which also gets the libFuzzer targets
+                    that scripts/fuzz.sh runs) and run the suite with halt_on_error: the first report
+                    fails the run. Only leaks provably inside OpenCV's own code are suppressed
                     (tests/sanitizers/lsan.supp says which and why).
   CMAKE_ARGS        passed to the cmake configure step, e.g. -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
   --help            show this help
@@ -82,7 +83,11 @@ fi
 if [[ $sanitize -eq 1 ]]; then
   [[ $opencv_410 -eq 0 ]] || die "--sanitize builds against the system's OpenCV; drop --opencv-4.10"
   [[ $build_dir_set -eq 1 ]] || build_dir=$root/build-sanitize
-  cmake_args=(-DZOO_BENCH_SANITIZE=ON "${cmake_args[@]}")
+  # clang, so that the same build also has the libFuzzer targets (scripts/fuzz.sh runs them).
+  sanitize_cxx=${CXX:-clang++-14}
+  command -v "$sanitize_cxx" >/dev/null 2>&1 ||
+    die "$sanitize_cxx not found: --sanitize needs clang-14 and libclang-rt-14-dev (scripts/install_deps.sh installs them)"
+  cmake_args=(-DZOO_BENCH_SANITIZE=ON -DCMAKE_CXX_COMPILER="$sanitize_cxx" "${cmake_args[@]}")
   # halt_on_error: the first report fails the test that triggered it. OpenCV is not instrumented, so
   # ASan cannot see inside it; LSan still sees its allocations, hence the (OpenCV-only) suppressions.
   export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"

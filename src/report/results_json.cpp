@@ -191,6 +191,18 @@ void check_records(const std::vector<RunRecord>& records) {
         }
       }
     }
+    // Identity and counts a run cannot produce: the tables would print them as if measured.
+    if (r.trials < 1 || r.trial < 1 || r.trial > r.trials) {
+      throw Error(fmt::format("records[{}]: trial {} of {} is not a trial; the file was edited or corrupted", i,
+                              r.trial, r.trials));
+    }
+    if (r.input_size.width < 0 || r.input_size.height < 0 || r.warmup < 0 || r.repeat < 0) {
+      throw Error(fmt::format("records[{}]: a negative input size, warm-up or repeat; the file was edited or "
+                              "corrupted", i));
+    }
+    if (r.status == Status::Ok && r.samples.total.empty()) {
+      throw Error(fmt::format("records[{}]: status ok without a single sample; the file was edited or corrupted", i));
+    }
     const auto key = std::make_tuple(r.config, r.file_list, r.precision, r.input_size.width, r.input_size.height,
                                      r.backend_target.index, r.trial);
     if (r.status == Status::Ok && !seen.insert(key).second) {
