@@ -3,6 +3,7 @@
 // project's own error. Under scripts/test.sh --sanitize this also runs under ASan + UBSan.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 #include <csignal>
 #include <fstream>
 #include <random>

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <sys/wait.h>
@@ -38,7 +39,7 @@ TEST(ResultFile, ReplacesAtomicallyAndLeavesNoTemporary) {
   EXPECT_EQ(fs::status(file).permissions() & fs::perms::others_read, fs::perms::others_read);
 }
 
-TEST(ResultFile, AFailedWriteNamesTheFileAndKeepsThePreviousOne) {
+TEST(ResultFile, AFailedWriteNamesTheFileAndTheReason) {
   const fs::path dir = test::scratch_dir();
   const fs::path gone = dir / "gone" / "out.json";
   try {

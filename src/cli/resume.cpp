@@ -20,6 +20,19 @@ bool same_benchmark(const RunRecord& r, const RunRecord& base) {
          r.backend_target.index == base.backend_target.index && r.trial == base.trial;
 }
 
+// The last record of each benchmark trial and input size, in the order of those last records.
+std::vector<RunRecord> latest_of_each(std::vector<RunRecord> records) {
+  std::vector<RunRecord> latest;
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    const bool newer_seen = std::any_of(latest.begin(), latest.end(), [&](const RunRecord& r) {
+      return same_benchmark(r, *it) && r.input_size == it->input_size;
+    });
+    if (!newer_seen) latest.push_back(std::move(*it));
+  }
+  std::reverse(latest.begin(), latest.end());
+  return latest;
+}
+
 void check_same_machine(const fs::path& file, const Environment& there, const Environment& here) {
   if (there.host != here.host || there.cpu != here.cpu || gpus_text(there) != gpus_text(here) ||
       there.opencv_version != here.opencv_version || there.opencv_cuda != here.opencv_cuda ||
@@ -51,11 +64,12 @@ ResumeState load_resume(const fs::path& file, const Environment& here) {
   if (!state.run_id.empty() && fs::is_regular_file(journal, ec)) {
     try {
       JournalContents contents = read_journal(journal, state.run_id);
-      // The journal gets each record before the results file is rewritten, so it never has fewer.
-      if (contents.records.size() >= state.records.size()) {
-        state.records = std::move(contents.records);
-        state.source = journal.string();
-      }
+      // The journal gets each record before the results file is rewritten, so for one benchmark trial and
+      // size its line is as new as the file's record or newer; records an earlier resume kept from the
+      // file are only in the file. Both, then, and the latest of each.
+      for (auto& r : contents.records) state.records.push_back(std::move(r));
+      state.records = latest_of_each(std::move(state.records));
+      state.source = fmt::format("{} and {}", file.string(), journal.string());
       state.skipped_lines = contents.skipped_lines;
     } catch (const Error& e) {
       throw ConfigError(fmt::format("--resume: {}", e.what()));

@@ -1,7 +1,7 @@
 #pragma once
-// --resume FILE: carry on a run that was cut short. The records the earlier run finished come from its
-// journal (which holds every finished row, even one the results file had no time to receive) or, without
-// one, from the results file; plan items they already cover are skipped, the rest run and are appended.
+// --resume FILE: carry on a run that was cut short. The records the earlier run finished come from the
+// results file and its journal (which holds every finished row, even one the file had no time to
+// receive), the latest of each; plan items they already cover are skipped, the rest run and are appended.
 #include <filesystem>
 #include <string>
 #include <vector>
