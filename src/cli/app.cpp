@@ -317,7 +317,9 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   std::vector<std::unique_ptr<Reporter>> reporters =
       make_reporters(json_file, options.csv_file, options.markdown_file, out, header_pairs);
   if (!json_file.empty()) {
-    if (auto journal = make_journal_reporter(json_file)) reporters.insert(reporters.begin(), std::move(journal));
+    // Right after the JSON reporter (first in the list), whose begin() names a bad path first; records
+    // reach every reporter before any snapshot is written, so the journal is always ahead of the file.
+    if (auto journal = make_journal_reporter(json_file)) reporters.insert(reporters.begin() + 1, std::move(journal));
   }
   for (auto& reporter : reporters) reporter->begin(environment);
   for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
