@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libopencv-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev
   python3 python3-onnx python3-numpy
+  clang-14 libclang-rt-14-dev
   curl ca-certificates xz-utils
 )
 

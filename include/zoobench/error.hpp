@@ -55,6 +55,7 @@ enum ExitCode : int {
   kExitNoCuda = 4,       // --require-cuda or doctor: a CUDA row failed, fell back or is unverified
   kExitAnswersDiffer = 5,  // --require-same-answers: a GPU answer differs from the CPU's beyond tolerance
   kExitRegressed = 6,    // compare: a row is slower beyond the threshold, with its whole 95% interval
+  kExitNotSaved = 7,     // a results file could not be written (disk full, folder gone): results not saved
 };
 
 }  // namespace zoobench

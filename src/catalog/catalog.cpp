@@ -249,7 +249,8 @@ std::vector<ModelVariant> discover_variants(const Family& family, const fs::path
     const std::string ext = entry.path().extension().string();
     const bool wanted = family.grouping == Grouping::CaffeSet ? (ext == ".prototxt" || ext == ".caffemodel")
                                                               : ext == ".onnx";
-    if (wanted && !entry.is_directory()) files.push_back(entry.path());
+    // A folder with a model's name is kept: check_model_file() then names it as what it is.
+    if (wanted) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
 

@@ -22,6 +22,11 @@ bool is_lfs_pointer(const fs::path& file) {
 
 void check_model_file(const fs::path& file) {
   std::error_code ec;
+  if (fs::is_directory(file, ec)) {
+    throw ModelError(ModelError::Kind::Corrupt,
+                     fmt::format("{}: is a folder, not a model file; remove it or put the model file in its place "
+                                 "(scripts/fetch_models.sh fetches it)", file.string()));
+  }
   if (!fs::is_regular_file(file, ec)) {
     throw ModelError(ModelError::Kind::Missing,
                      fmt::format("{}: model file not found (fetch it with scripts/fetch_models.sh, or point "

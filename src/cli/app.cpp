@@ -7,7 +7,12 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
 #include <set>
+
+#include <unistd.h>
 
 #include <opencv2/core.hpp>
 
@@ -15,12 +20,15 @@
 #include "zoobench/cli/device_run.hpp"
 #include "zoobench/device/device_choice.hpp"
 #include "zoobench/plan/split.hpp"
+#include "zoobench/cli/resume.hpp"
 #include "zoobench/config/config.hpp"
 #include "zoobench/device/doctor.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/config/paths.hpp"
 #include "zoobench/report/report.hpp"
 #include "zoobench/measure/measure.hpp"
+#include "zoobench/measure/timed_runner.hpp"
+#include "zoobench/report/result_file.hpp"
 #include "zoobench/plan/plan.hpp"
 #include "zoobench/report/columns.hpp"
 #include "zoobench/report/progress.hpp"
@@ -258,9 +266,11 @@ std::vector<std::unique_ptr<Reporter>> make_reporters(const std::string& json, c
 }
 
 // The checks a CI asked for decide last: --require-cuda (4) over --require-same-answers (5) over a
-// results file that could not be written (1) over the run's own code.
-int final_exit_code(const ResultSet& set, const BenchOptions& options, bool results_lost, std::ostream& err) {
-  int code = results_lost ? kExitFailed : exit_code_for(set, options.require_cuda);
+// results file that could not be written (6) over a config that could not be loaded (2, also with --all)
+// over the run's own code.
+int final_exit_code(const ResultSet& set, const BenchOptions& options, bool results_lost, bool config_errors,
+                    std::ostream& err) {
+  int code = results_lost ? kExitNotSaved : config_errors ? kExitUsage : exit_code_for(set, options.require_cuda);
   if (options.require_same_answers) {
     const std::vector<std::string> differences = answer_differences(set);
     for (const auto& d : differences) fmt::print(err, "zoo-bench: --require-same-answers: {}\n", d);
@@ -297,9 +307,17 @@ int run_report_command(const ReportOptions& options, std::ostream& out) {
       make_reporters(options.json_file, options.csv_file, options.markdown_file, out, {});
   for (auto& reporter : reporters) reporter->begin(set.environment);
   // The console shows what is there even for a cut run; the files keep the stored completeness.
-  for (auto& reporter : reporters) reporter->results(set, stored.complete || reporter == reporters.back());
+  bool lost = false;
+  for (auto& reporter : reporters) {
+    try {
+      reporter->results(set, stored.complete || reporter == reporters.back());
+    } catch (const WriteError& e) {
+      std::cerr << "zoo-bench: error: " << e.what() << " (the other outputs go on)\n";
+      lost = true;
+    }
+  }
   if (!options.svg_file.empty()) write_results_chart(set, results_file, options.svg_file);
-  return exit_code_for(set, false);
+  return lost ? kExitNotSaved : exit_code_for(set, false);
 }
 
 int run_doctor_command(const std::string& json_file, std::ostream& out, const std::string& device_option) {
@@ -310,9 +328,13 @@ int run_doctor_command(const std::string& json_file, std::ostream& out, const st
   const DoctorReport report = run_doctor(selected);
   print_doctor(report, out);
   if (!json_file.empty()) {
-    std::ofstream file(json_file);
-    if (!file) throw Error(fmt::format("{}: cannot write the doctor report", json_file));
-    file << doctor_json(report);
+    try {
+      if (check_result_target(json_file) == ResultTarget::Stream) write_in_place(json_file, doctor_json(report));
+      else replace_file_atomically(json_file, doctor_json(report));
+    } catch (const WriteError& e) {
+      std::cerr << "zoo-bench: error: " << e.what() << "\n";
+      return kExitNotSaved;
+    }
   }
   return report.cuda_usable() ? kExitOk : kExitNoCuda;
 }
@@ -325,9 +347,17 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   }
   if (!options.device.empty()) parse_device_choice(options.device);  // a malformed --device fails first
   const bool strict = options.configs.size() == 1 && !options.all;  // one named config: errors are usage errors
-  const Plan plan = make_plan(select_configs(options), make_plan_options(options), strict);
+  Plan plan = make_plan(select_configs(options), make_plan_options(options), strict);
   const std::vector<int> gpu_indices =
       options.device.empty() ? std::vector<int>{} : devices_for_run(options.device, plan, cuda_devices());
+  if (!gpu_indices.empty() && options.timeout_per_model) {
+    // The time limit runs each benchmark on a worker it can abandon; the GPU workers are threads of their own.
+    throw ConfigError("--timeout-per-model cannot be combined with --device yet: leave one of them out");
+  }
+  // With --all a config that cannot be loaded is one failed row and the others run; the exit code is still 2.
+  const bool config_errors = std::any_of(plan.items.begin(), plan.items.end(), [](const PlanItem& item) {
+    return item.config == nullptr && item.status == Status::Failed;
+  });
   if (options.dry_run) {
     for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
     std::vector<int> item_gpus;
@@ -340,39 +370,63 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     }
     return print_plan(plan, out, item_gpus);
   }
-  const Environment environment = collect_environment(command_line);
+  Environment environment = collect_environment(command_line);
+  environment.run_id = fmt::format("{}-{}-{}", environment.host, ::getpid(), environment.started_at);
   const std::vector<RunRecord> baseline = load_baseline(options.baseline_file, environment);
+  const std::vector<BackendTarget> header_pairs =
+      options.backend_targets.empty() ? std::vector<BackendTarget>{} : pairs_that_run(plan);
 
-  std::vector<std::unique_ptr<Reporter>> reporters = make_reporters(
-      options.json_file, options.csv_file, options.markdown_file, out,
-      options.backend_targets.empty() ? std::vector<BackendTarget>{} : pairs_that_run(plan),
-      ConsoleOptions{options.verbose, options.quiet});
+  std::vector<RunRecord> records;
+  std::string json_file = options.json_file;
+  if (!options.resume_file.empty()) {
+    ResumeState resumed = load_resume(options.resume_file, environment);
+    const std::size_t items = plan.items.size();
+    const int skipped = skip_measured_items(plan, resumed);
+    fmt::print(err, "zoo-bench: resuming {}: {} records kept from {}{}; {} of {} benchmarks already measured\n",
+               options.resume_file, resumed.records.size(), resumed.source,
+               resumed.skipped_lines > 0 ? fmt::format(" ({} cut lines skipped)", resumed.skipped_lines) : "",
+               skipped, items);
+    environment.run_id = resumed.run_id;
+    records = std::move(resumed.records);
+    if (json_file.empty()) json_file = options.resume_file;  // appends the rest to the same file
+  }
+
+  std::vector<std::unique_ptr<Reporter>> reporters =
+      make_reporters(json_file, options.csv_file, options.markdown_file, out, header_pairs,
+                     ConsoleOptions{options.verbose, options.quiet});
+  if (!json_file.empty()) {
+    // Right after the JSON reporter (first in the list), whose begin() names a bad path first; records
+    // reach every reporter before any snapshot is written, so the journal is always ahead of the file.
+    if (auto journal = make_journal_reporter(json_file)) reporters.insert(reporters.begin() + 1, std::move(journal));
+  }
   for (auto& reporter : reporters) reporter->begin(environment);
   for (const auto& w : plan.warnings) fmt::print(err, "zoo-bench: warning: {}\n", w);
 
   // A results file that cannot be written (disk full) is reported once; the others and the console go on,
   // and the exit code says the results were not all saved.
   std::set<const Reporter*> broken;
-  auto publish = [&](const ResultSet& set, bool complete) {
+  auto each_reporter = [&](const std::function<void(Reporter&)>& call) {
     for (auto& reporter : reporters) {
       if (broken.count(reporter.get()) > 0) continue;
       try {
-        reporter->results(set, complete);
+        call(*reporter);
       } catch (const Error& e) {
         fmt::print(err, "zoo-bench: error: {} (the other outputs go on)\n", e.what());
         broken.insert(reporter.get());
       }
     }
   };
+  auto publish = [&](const ResultSet& set, bool complete) {
+    each_reporter([&](Reporter& reporter) { reporter.results(set, complete); });
+  };
   std::optional<ProgressLine> progress;
   if (options.progress) progress.emplace(err, runnable_count(plan), stderr_columns());
-  std::vector<RunRecord> records;
   auto snapshot = [&](Intervals intervals) {
     return aggregate(environment, records, baseline, options.baseline_file, tolerance_for_model, intervals);
   };
   auto on_record = [&](RunRecord record) {
     if (progress) progress->clear();
-    for (auto& reporter : reporters) reporter->record(record);
+    each_reporter([&](Reporter& reporter) { reporter.record(record); });
     records.push_back(std::move(record));
     publish(snapshot(Intervals::Skip), false);
   };
@@ -383,8 +437,8 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
   // OpenCV uses device 0 unless told otherwise: its FP16 capability is the evidence OpenCV 4.10 leaves.
   const std::optional<bool> runs_fp16 =
       environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);
+  TimedRunner runner(on_record, on_warning, runs_fp16, options.timeout_per_model);
   if (gpu_indices.empty()) {
-    Runner runner(on_record, on_warning, runs_fp16);
     const ConfigNumbers config_numbers(plan);
     for (const auto& item : plan.items) {
       if (progress && item.runnable()) progress->start(progress_label(item, config_numbers));
@@ -395,7 +449,7 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     std::set<std::string> warned;
     PlanOrder order;
     auto on_placed = [&](PlacedRecord placed) {
-      for (auto& reporter : reporters) reporter->record(placed.record);
+      each_reporter([&](Reporter& reporter) { reporter.record(placed.record); });
       const std::size_t at = order.insert(placed.item, placed.seq);
       records.insert(records.begin() + static_cast<std::ptrdiff_t>(at), std::move(placed.record));
       publish(snapshot(Intervals::Skip), false);
@@ -408,7 +462,18 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
 
   const ResultSet set = snapshot(Intervals::Bootstrap);
   publish(set, true);
-  return final_exit_code(set, options, !broken.empty(), err);
+  const int code = final_exit_code(set, options, !broken.empty(), config_errors, err);
+  if (runner.abandoned_worker_running()) {
+    // A timed-out benchmark is still inside OpenCV: tearing OpenCV down under it could crash after
+    // everything was written. Everything is written and flushed, so end here.
+    fmt::print(err, "zoo-bench: a timed-out benchmark is still running; exiting without waiting for it\n");
+    out.flush();
+    err.flush();
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(code);
+  }
+  return code;
 }
 
 int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& err) {
@@ -439,7 +504,8 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
       for (const auto& f : v.files) {
         found.insert(f.filename().string());
         table.add_row({name, family->name, family->task, precision_name(v.precision),
-                       family->folder + "/" + f.filename().string(), "present"});
+                       family->folder + "/" + f.filename().string(),
+                       fs::is_directory(f) ? "a folder, not a file" : "present"});
       }
     }
     for (const auto& expected : family->expected_files) {

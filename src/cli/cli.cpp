@@ -37,7 +37,8 @@ constexpr const char* kFooter =
     "            3 nothing failed but some models were absent or unsupported;\n"
     "            4 --require-cuda or doctor: the CUDA target is not really usable;\n"
     "            5 --require-same-answers: a GPU answer differs from the CPU's;\n"
-    "            6 compare: a row regressed significantly beyond --threshold.";
+    "            6 compare: a row regressed significantly beyond --threshold;\n"
+    "            7 a results file (--json/--csv/--markdown) could not be saved.";
 
 void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_flag("--all", o.all, "Run every config in the configs folder, sorted by file name");
@@ -85,6 +86,14 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                "(a failure, a CPU fallback, an FP16 demotion or an unverified placement all fail)");
   app.add_flag("--require-same-answers", o.require_same_answers,
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
+  app.add_option("--resume", o.resume_file,
+                 "Carry on the run that wrote this results JSON (and its .journal.jsonl): skip what it measured, "
+                 "run the rest and write all to it (or to --json); give the same selection and options")
+      ->check(CLI::ExistingFile);
+  app.add_option("--timeout-per-model", o.timeout_per_model,
+                 "Abandon a benchmark (one model file on one backend/target, one trial) still running after this "
+                 "many seconds: its rows are FAILED (timed out) and the run goes on")
+      ->check(CLI::PositiveNumber);
   CLI::Option* quiet = app.add_flag(
       "-q,--quiet", o.quiet, "No progress line, no row per benchmark as it ends; with a GPU target only the GPU-vs-CPU table "
       "(files keep every column)");

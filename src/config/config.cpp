@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "zoobench/error.hpp"
 
@@ -36,7 +38,12 @@ T read_as(const fs::path& file, const YAML::Node& node, const std::string& key, 
 void warn_unknown(const fs::path& file, const YAML::Node& map, const std::string& section,
                   const std::set<std::string>& known, std::vector<std::string>& warnings) {
   for (const auto& item : map) {
-    const auto key = item.first.as<std::string>();
+    // A key that is a list or a mapping (YAML allows "? [a, b]") is no name the zoo's schema has.
+    if (!item.first.IsScalar()) {
+      throw ConfigError(fmt::format("{}: a key in '{}' is a list or mapping; keys must be plain names",
+                                    where(file, item.first), section.empty() ? "the top level" : section));
+    }
+    const auto key = item.first.Scalar();
     if (known.count(key) == 0) {
       warnings.push_back(fmt::format("{}: unknown key '{}{}' ignored", where(file, item.first), section, key));
     }
@@ -155,14 +162,37 @@ std::string BenchmarkConfig::metric_kind() const {
   return type;
 }
 
+namespace {
+BenchmarkConfig parse_yaml(const std::string& text, const fs::path& file);
+}  // namespace
+
 BenchmarkConfig load_config(const fs::path& file) {
   if (!fs::is_regular_file(file)) {
     throw ConfigError(fmt::format("{}: config file not found (list them with --list; pass a path with --cfg)",
                                   file.string()));
   }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in || in.bad()) throw ConfigError(fmt::format("{}: cannot read the config file", file.string()));
+  return parse_config(text.str(), file);
+}
+
+BenchmarkConfig parse_config(const std::string& text, const fs::path& file) {
+  // Every yaml-cpp error is a config error naming the file and line, wherever the parsing met it.
+  try {
+    return parse_yaml(text, file);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("{}:{}: {}", file.string(), e.mark.line + 1, e.msg));
+  }
+}
+
+namespace {
+
+BenchmarkConfig parse_yaml(const std::string& text, const fs::path& file) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(fmt::format("{}:{}: invalid YAML: {}", file.string(), e.mark.line + 1, e.msg));
   }
@@ -195,6 +225,8 @@ BenchmarkConfig load_config(const fs::path& file) {
   config.params = ModelParams(file, model);
   return config;
 }
+
+}  // namespace
 
 std::vector<fs::path> list_config_files(const fs::path& dir) {
   std::vector<fs::path> files;

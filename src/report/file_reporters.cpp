@@ -1,12 +1,13 @@
 // JSON, CSV and Markdown files, each rewritten (atomically: write beside, then rename) from every
-// snapshot, so a reader never sees a half-written file and nothing measured is lost.
+// snapshot, so a reader never sees a half-written file and nothing measured is lost; and the JSON
+// file's journal, appended as each record is made.
 #include <fmt/format.h>
 
-#include <fstream>
 
 #include "zoobench/error.hpp"
 #include "zoobench/report/columns.hpp"
 #include "zoobench/report/report.hpp"
+#include "zoobench/report/result_file.hpp"
 #include "zoobench/report/results_json.hpp"
 
 namespace zoobench {
@@ -20,51 +21,43 @@ class FileReporter : public Reporter {
   explicit FileReporter(fs::path file) : m_file(std::move(file)) {}
 
   // Fails before anything is measured when the file cannot be written at all (no folder, no rights).
-  void begin(const Environment&) override {
-    const fs::path tmp = fs::path(m_file).concat(".tmp");
-    {
-      std::ofstream probe(tmp, std::ios::binary | std::ios::trunc);
-      if (!probe) {
-        throw ConfigError(fmt::format("{}: cannot write results file (check the folder exists and is writable)",
-                                      m_file.string()));
-      }
-    }
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    // The file is replaced by a rename: that must never replace a folder, a device or a link's target.
-    const fs::file_status status = fs::symlink_status(m_file, ec);
-    if (fs::exists(status) && !fs::is_regular_file(status)) {
-      throw ConfigError(fmt::format("{}: exists and is not a regular file (a folder, device or link); give another "
-                                    "file name", m_file.string()));
-    }
-  }
+  void begin(const Environment&) override { m_target = check_result_target(m_file); }
   void record(const RunRecord&) override {}
-  void results(const ResultSet& set, bool complete) override { write(render(set, complete)); }
+  void results(const ResultSet& set, bool complete) override {
+    if (m_target == ResultTarget::RegularFile) return replace_file_atomically(m_file, render(set, complete));
+    // A device or pipe cannot be replaced: it gets the complete results once.
+    if (complete) write_in_place(m_file, render(set, complete));
+  }
 
  protected:
   virtual std::string render(const ResultSet& set, bool complete) const = 0;
 
  private:
-  void write(const std::string& text) const {
-    const fs::path tmp = fs::path(m_file).concat(".tmp");
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) throw Error(fmt::format("{}: cannot write results file (check the folder exists and is writable)", m_file.string()));
-      out << text;
-      out.flush();
-      if (!out) {
-        out.close();
-        std::error_code ignored;
-        fs::remove(tmp, ignored);  // the previous complete file stays as it was
-        throw Error(fmt::format("{}: writing the results failed (disk full?)", m_file.string()));
-      }
-    }
-    std::error_code ec;
-    fs::rename(tmp, m_file, ec);
-    if (ec) throw Error(fmt::format("{}: cannot write results file: {}", m_file.string(), ec.message()));
-  }
-
   fs::path m_file;
+  ResultTarget m_target = ResultTarget::RegularFile;
+};
+
+// The JSON-Lines journal beside a JSON results file: one line per record the moment it is made.
+class JournalReporter final : public Reporter {
+ public:
+  explicit JournalReporter(fs::path file) : m_file(std::move(file)) {}
+
+  void begin(const Environment& environment) override {
+    m_run_id = environment.run_id;
+    try {
+      m_journal = std::make_unique<Journal>(m_file);
+      m_journal->append(journal_header_line(environment));
+    } catch (const WriteError& e) {
+      throw ConfigError(e.what());  // before anything is measured: like an unwritable results file
+    }
+  }
+  void record(const RunRecord& record) override { m_journal->append(journal_record_line(m_run_id, record)); }
+  void results(const ResultSet&, bool) override {}
+
+ private:
+  fs::path m_file;
+  std::string m_run_id;
+  std::unique_ptr<Journal> m_journal;
 };
 
 class JsonReporter final : public FileReporter {
@@ -169,6 +162,14 @@ std::unique_ptr<Reporter> make_file_reporter(const std::string& format, const fs
   if (format == "csv") return std::make_unique<CsvReporter>(file);
   if (format == "markdown") return std::make_unique<MarkdownReporter>(file);
   throw Error(fmt::format("unknown report format '{}': use json, csv or markdown", format));
+}
+
+std::unique_ptr<Reporter> make_journal_reporter(const fs::path& json_file) {
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(json_file, ec)) && !fs::is_regular_file(fs::symlink_status(json_file, ec))) {
+    return nullptr;  // results written to a device or pipe keep no journal
+  }
+  return std::make_unique<JournalReporter>(journal_path_for(json_file));
 }
 
 }  // namespace zoobench

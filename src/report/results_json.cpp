@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <sstream>
 #include <cmath>
 #include <map>
 #include <set>
@@ -32,6 +33,7 @@ json environment_json(const Environment& e) {
           {"nvidia_driver", e.nvidia_driver},         {"cuda_runtime", e.cuda_runtime},
           {"cudnn_loaded", e.cudnn_loaded},
           {"command_line", e.command_line},           {"started_at", e.started_at},
+          {"run_id", e.run_id},
           {"host", e.host},                           {"cpu", e.cpu},
           {"gpus", gpus}};
 }
@@ -181,6 +183,7 @@ Environment environment_from_json(const json& j) {
   e.nvidia_driver = j.value("nvidia_driver", "");
   e.cuda_runtime = j.value("cuda_runtime", "");
   e.cudnn_loaded = j.value("cudnn_loaded", "");
+  e.run_id = j.value("run_id", "");
   for (const auto& g : j.at("gpus")) {
     CudaDevice d;
     d.index = g.at("index").get<int>();
@@ -209,6 +212,18 @@ void check_records(const std::vector<RunRecord>& records) {
           throw Error(fmt::format("records[{}]: sample {} ms is not a time; the file was edited or corrupted", i, v));
         }
       }
+    }
+    // Identity and counts a run cannot produce: the tables would print them as if measured.
+    if (r.trials < 1 || r.trial < 1 || r.trial > r.trials) {
+      throw Error(fmt::format("records[{}]: trial {} of {} is not a trial; the file was edited or corrupted", i,
+                              r.trial, r.trials));
+    }
+    if (r.input_size.width < 0 || r.input_size.height < 0 || r.warmup < 0 || r.repeat < 0) {
+      throw Error(fmt::format("records[{}]: a negative input size, warm-up or repeat; the file was edited or "
+                              "corrupted", i));
+    }
+    if (r.status == Status::Ok && r.samples.total.empty()) {
+      throw Error(fmt::format("records[{}]: status ok without a single sample; the file was edited or corrupted", i));
     }
     const auto key = std::make_tuple(r.config, r.file_list, r.precision, r.input_size.width, r.input_size.height,
                                      r.backend_target.index, r.trial);
@@ -314,11 +329,9 @@ json results_json(const ResultSet& set, bool complete) {
   return out;
 }
 
-StoredResults read_results_file(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error(fmt::format("{}: cannot open the results file", file.string()));
+StoredResults parse_results_json(const std::string& text, const std::string& source) {
   try {
-    const json j = json::parse(in);
+    const json j = json::parse(text);
     const int version = j.at("schema_version").get<int>();
     if (version != kResultsSchemaVersion) {
       throw Error(fmt::format("schema_version {} (this zoo-bench reads {}; rerun the benchmark with this version)",
@@ -332,10 +345,53 @@ StoredResults read_results_file(const fs::path& file) {
     check_records(stored.records);
     return stored;
   } catch (const json::exception& e) {
-    throw Error(fmt::format("{}: not a zoo-bench results file: {}", file.string(), e.what()));
+    throw Error(fmt::format("{}: not a zoo-bench results file: {}", source, e.what()));
   } catch (const std::exception& e) {  // our Error, or std::stoi/out_of_range on a malformed value
-    throw Error(fmt::format("{}: {}", file.string(), e.what()));
+    throw Error(fmt::format("{}: {}", source, e.what()));
   }
+}
+
+StoredResults read_results_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open the results file", file.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(fmt::format("{}: cannot read the results file", file.string()));
+  return parse_results_json(text.str(), file.string());
+}
+
+std::string journal_header_line(const Environment& environment) {
+  return json{{"journal", "zoo-bench"}, {"schema_version", kResultsSchemaVersion}, {"run_id", environment.run_id},
+              {"environment", environment_json(environment)}}
+      .dump();
+}
+
+std::string journal_record_line(const std::string& run_id, const RunRecord& record) {
+  return json{{"run_id", run_id}, {"record", record_json(record)}}.dump();
+}
+
+JournalContents read_journal(const fs::path& file, const std::string& run_id) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open the journal", file.string()));
+  JournalContents contents;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    // A line cut by a kill or a full disk is not JSON: skipped, as the rows it held were never finished.
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      ++contents.skipped_lines;
+      continue;
+    }
+    const auto id = j.find("run_id");
+    if (id == j.end() || !id->is_string() || id->get<std::string>() != run_id || !j.contains("record")) continue;
+    try {
+      contents.records.push_back(record_from_json(j.at("record")));
+    } catch (const std::exception&) {
+      ++contents.skipped_lines;
+    }
+  }
+  return contents;
 }
 
 }  // namespace zoobench

@@ -30,6 +30,8 @@ struct BenchOptions {
   bool quiet = false;                     // --quiet: tables, failures and warnings only
   bool verbose = false;                   // --verbose: every absent model on its own line
   bool progress = false;                  // the live progress line (stderr is a terminal, not --quiet)
+  std::string resume_file;                // --resume: skip what this results file's run measured, append the rest
+  std::optional<double> timeout_per_model;  // seconds per plan item; a runaway one is abandoned as timed out
 };
 
 // `zoo-bench report RESULTS.json...`: the tables again, from the stored samples; with several files the

@@ -71,6 +71,8 @@ struct BenchmarkConfig {
 
 // Throws ConfigError.
 BenchmarkConfig load_config(const std::filesystem::path& file);
+// The same for YAML text already read; `file` names it in errors. Throws ConfigError only.
+BenchmarkConfig parse_config(const std::string& text, const std::filesystem::path& file);
 
 // Every *.yaml / *.yml in a folder, sorted by file name (the zoo's --all order).
 std::vector<std::filesystem::path> list_config_files(const std::filesystem::path& dir);

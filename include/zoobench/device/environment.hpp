@@ -22,6 +22,7 @@ struct Environment {
   int opencv_threads = 0;           // cv::getNumThreads()
   std::string command_line;
   std::string started_at;           // ISO 8601, UTC
+  std::string run_id;               // names this run in journals; a --resume keeps the resumed run's
   std::string host;
   std::string cpu;
   std::vector<CudaDevice> gpus;     // the CUDA devices OpenCV sees

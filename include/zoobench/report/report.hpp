@@ -36,6 +36,10 @@ std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, std::vector<B
 // format: "json", "csv" or "markdown". Throws Error for another name.
 std::unique_ptr<Reporter> make_file_reporter(const std::string& format, const std::filesystem::path& file);
 
+// The JSON-Lines journal that goes with results file `json_file` (journal_path_for()): null when that is
+// a device or pipe. Its begin() needs environment.run_id.
+std::unique_ptr<Reporter> make_journal_reporter(const std::filesystem::path& json_file);
+
 // The zoo's row for an Ok record: "mean median min [w, h] Model with ['file']" with its spacing.
 std::string zoo_row(const RunRecord& record);
 

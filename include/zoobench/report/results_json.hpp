@@ -29,5 +29,19 @@ struct StoredResults {
 
 // Throws Error naming the file and what is wrong.
 StoredResults read_results_file(const std::filesystem::path& file);
+// The same for text already read; `source` names it in errors.
+StoredResults parse_results_json(const std::string& text, const std::string& source);
+
+// The journal beside a results file (JSON Lines): a header line when a run starts, then one line per
+// record as it is made, each tagged with the run's id.
+std::string journal_header_line(const Environment& environment);
+std::string journal_record_line(const std::string& run_id, const RunRecord& record);
+
+struct JournalContents {
+  std::vector<RunRecord> records;  // those of the asked run, in the order they were made
+  int skipped_lines = 0;           // lines cut by a kill (or otherwise unreadable), skipped
+};
+// Throws Error when the journal cannot be opened.
+JournalContents read_journal(const std::filesystem::path& file, const std::string& run_id);
 
 }  // namespace zoobench

@@ -1,0 +1,10 @@
+// libFuzzer target: the YAML config loader on arbitrary bytes (tests/fuzz/fuzz_bodies.hpp).
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_bodies.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  zoobench::fuzz::config_input(std::string(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
