@@ -31,6 +31,7 @@ while [[ $# -gt 0 ]]; do
         --backend-target) pairs=$2 ;; --limit) limit=$2 ;;
       esac
       shift 2 ;;
+    --build-dir) shift 2 ;;  # the common interface of benchmarks/gpu scripts; not needed here
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
