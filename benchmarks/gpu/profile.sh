@@ -5,7 +5,7 @@
 # CPU of the same machine for comparison.
 #
 #   benchmarks/gpu/profile.sh --bin BUILD/zoo-bench --models MODELS_ROOT --data DATA_ROOT --out OUT_DIR
-#                             [--budget SECONDS] [--repeats N] [--max-layers N] [--configs DIR]
+#                             [--budget SECONDS] [--repeats N] [--max-layers N] [--configs DIR] [--only STEP,...]
 #
 # Every step is bounded by `timeout`; the per-step limits add up to --budget (default 300 s). Writes three
 # files (the GPU machine's tool brings back only a few): OUT_DIR/summary.txt, OUT_DIR/machine.txt and
@@ -32,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --repeats) repeats=${2:-}; shift 2 ;;
     --max-layers) max_layers=${2:-}; shift 2 ;;
     --configs) configs=${2:-}; shift 2 ;;
+    --only) only=${2:-}; shift 2 ;;  # run only the steps whose names are in this comma list
     --build-dir) shift 2 ;;  # accepted for the common interface; not needed
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -65,6 +66,7 @@ steps=(
 { date -u; uname -a; nvidia-smi 2>&1 | head -20; "$bin" --version; } > "$out/machine.txt" 2>&1
 t_all=$(date +%s)
 for step in "${steps[@]}"; do
+  [[ -n ${only:-} && ,$only, != *,"${step%%|*}",* ]] && continue
   IFS='|' read -r name share args <<< "$step"
   limit=$(( budget * share / 100 ))
   log=$work/$name.log
