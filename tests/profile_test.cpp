@@ -81,6 +81,22 @@ TEST(ProfileSegments, FallbackCostIncludesTheNextSegment) {
   EXPECT_DOUBLE_EQ(costs[0].with_copies_ms, 3.0);
 }
 
+TEST(ProfileSegments, AdjacentFallbackLayersDoNotCountEachOtherTwice) {
+  // Two CPU layers in a row (YOLOX-Nano's Focus Slices): only the last one pays the upload back.
+  auto net = layers({"Conv", "Slice", "Slice", "Conv"});
+  net[1].fallback = true;
+  net[2].fallback = true;
+  const auto segments = segments_from_cuts(net, {{0, {1.0}}, {1, {1.5}}, {2, {2.25}}, {3, {4.0}}});
+  const auto costs = fallback_costs(segments);
+  ASSERT_EQ(costs.size(), 2u);
+  EXPECT_DOUBLE_EQ(costs[0].own_ms, 0.5);
+  EXPECT_DOUBLE_EQ(costs[0].next_ms, 0.0);
+  EXPECT_DOUBLE_EQ(costs[0].with_copies_ms, 0.5);
+  EXPECT_DOUBLE_EQ(costs[1].own_ms, 0.75);
+  EXPECT_DOUBLE_EQ(costs[1].next_ms, 1.75);
+  EXPECT_DOUBLE_EQ(costs[0].with_copies_ms + costs[1].with_copies_ms, 3.0);  // 4.0 - 1.0, nothing twice
+}
+
 TEST(ProfileSegments, TimeByTypeSumsAndSorts) {
   const auto net = layers({"Conv", "ReLU", "Conv", "ReLU"});
   const auto segments = segments_from_cuts(net, {{0, {2.0}}, {1, {2.5}}, {2, {5.5}}, {3, {6.0}}});

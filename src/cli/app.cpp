@@ -266,7 +266,7 @@ std::vector<std::unique_ptr<Reporter>> make_reporters(const std::string& json, c
 }
 
 // The checks a CI asked for decide last: --require-cuda (4) over --require-same-answers (5) over a
-// results file that could not be written (6) over a config that could not be loaded (2, also with --all)
+// results file that could not be written (7) over a config that could not be loaded (2, also with --all)
 // over the run's own code.
 int final_exit_code(const ResultSet& set, const BenchOptions& options, bool results_lost, bool config_errors,
                     std::ostream& err) {

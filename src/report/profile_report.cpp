@@ -89,8 +89,8 @@ void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) 
       const auto& f = order[i];
       fb.add_row({f.layer, ms(f.own_ms), ms(f.next_ms), ms(f.with_copies_ms)});
     }
-    fmt::print(out, "Layers that fell back to the CPU: {}, with copies {} ms in all (own + next segment, an upper "
-                    "bound){}:\n{}",
+    fmt::print(out, "Layers that fell back to the CPU: {}, with copies {} ms in all (own segment, plus the next one "
+                    "after the last of a run of CPU layers; an estimate, not a bound){}:\n{}",
                order.size(), ms(all), order.size() > p.settings.top_n ? "; the costliest listed, all in the JSON" : "",
                fb.to_text());
   }

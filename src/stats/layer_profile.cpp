@@ -124,7 +124,11 @@ std::vector<FallbackCost> fallback_costs(const std::vector<Segment>& segments) {
     FallbackCost c;
     c.layer = s.fallback_layers.front();
     c.own_ms = s.ms;
-    c.next_ms = i + 1 < segments.size() ? segments[i + 1].ms : 0;
+    // Between two CPU layers in a row nothing goes back to the GPU: the next segment is then the next
+    // fallback layer's own work, counted there. Only the last of such a run pays the upload.
+    const bool next_is_fallback = i + 1 < segments.size() && !segments[i + 1].fallback_layers.empty() &&
+                                  segments[i + 1].fallback_layers.size() == segments[i + 1].layer_count();
+    c.next_ms = i + 1 < segments.size() && !next_is_fallback ? segments[i + 1].ms : 0;
     c.with_copies_ms = c.own_ms + c.next_ms;
     out.push_back(c);
   }

@@ -73,8 +73,9 @@ std::vector<std::size_t> costliest(const std::vector<Segment>& segments, std::si
 struct FallbackCost {
   std::string layer;
   double own_ms = 0;       // its segment: the CPU work (its input's download sits in the cut before it)
-  double next_ms = 0;      // the next segment: the upload of its output plus the next layer's work
-  double with_copies_ms = 0;  // own + next: an upper bound of what the fallback costs per forward
+  double next_ms = 0;      // the next segment (upload of its output plus the next layer's work), for the last
+                           // of a run of CPU layers only; 0 when the next layer runs on the CPU too
+  double with_copies_ms = 0;  // own + next: an estimate with the noise of two differences, not a bound
 };
 
 // One entry per fallback layer that has a segment to itself.
