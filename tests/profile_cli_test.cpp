@@ -194,6 +194,13 @@ TEST(ProfileCli, UsageErrors) {
   EXPECT_NE(r.output.find("--clock cpu measures the CPU's work only"), std::string::npos) << r.output;
   r = test::run_zoo_bench(fmt::format("profile --all {} --estimator mean", w.dirs));
   EXPECT_EQ(r.exit_code, 2) << r.output;
+  // Silently ignoring these would leave a user without the profile (or with one of the wrong GPU).
+  r = test::run_zoo_bench(fmt::format("--all {} --profile-json '{}'", w.dirs, (w.root / "p.json").string()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--profile-json needs --profile"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("--all {} --backend-target 1 --profile --device 0", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--profile cannot be combined with --device"), std::string::npos) << r.output;
 }
 
 }  // namespace

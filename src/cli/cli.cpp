@@ -238,6 +238,14 @@ int cli_main(int argc, char** argv) {
                 << app.help();
       return kExitUsage;
     }
+    if (!options.profile_json.empty() && !options.profile) {
+      throw ConfigError("--profile-json needs --profile (or use `zoo-bench profile ... --json FILE`)");
+    }
+    if (options.profile && !options.device.empty()) {
+      // The profile binds no device of its own: it would measure OpenCV's default GPU, not the one asked for.
+      throw ConfigError("--profile cannot be combined with --device yet: profile with `zoo-bench profile` on the "
+                        "default GPU (CUDA_VISIBLE_DEVICES=N selects another)");
+    }
     // The live line only where a person watches: never in a log file, a pipe or a CI transcript.
     options.progress = !options.quiet && stderr_is_terminal();
     const int code = run_benchmarks(options, joined_command_line(argc, argv), std::cout, std::cerr);
