@@ -18,6 +18,9 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
+#include <malloc.h>
+#include <sys/resource.h>
+
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -28,6 +31,7 @@
 #include "zoobench/device/environment.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/measure/clock.hpp"
+#include "zoobench/measure/heap.hpp"
 #include "zoobench/measure/measure.hpp"
 #include "zoobench/plan/backend.hpp"
 #include "zoobench/plan/plan.hpp"
@@ -46,6 +50,9 @@ struct Options {
   int rounds = 10;
   int warmup = 10;
   int repeat = 100;
+  int threads = -1;  // OpenCV's own choice
+  bool bare_reload = false;  // diagnosis: read the bare net afresh every round, as zoo-bench does
+  bool zoo_keep = false;     // diagnosis: time one zoo-bench model kept across rounds instead of Runner::run
   std::string json_file;
 };
 
@@ -73,6 +80,24 @@ PlanItem make_item(const Options& o) {
   return item;
 }
 
+// Minor page faults of the whole process so far (each is a fresh page the kernel had to map: a
+// forward that keeps re-faulting its buffers pays for it on every call, the more so on many threads).
+long minor_faults() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
+// glibc's heap: bytes in mmapped chunks and in the arenas (where a fresh net's buffers land).
+std::string heap_state() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  const struct mallinfo2 m = ::mallinfo2();
+  return fmt::format("{}x mmap {:.1f} MB, arena {:.1f} MB", m.hblks, m.hblkhd / 1048576.0, m.arena / 1048576.0);
+#else
+  return "";
+#endif
+}
+
 RunRecord run_zoo_bench(Runner& runner, const PlanItem& item, std::vector<RunRecord>& sink) {
   sink.clear();
   runner.run(item);
@@ -80,6 +105,24 @@ RunRecord run_zoo_bench(Runner& runner, const PlanItem& item, std::vector<RunRec
   if (sink.front().status != Status::Ok) throw Error("zoo-bench's run failed: " + sink.front().message);
   return sink.front();
 }
+
+// Diagnosis (--zoo-keep): zoo-bench's own model and strategy, built once and timed every round.
+class KeptZoo {
+ public:
+  explicit KeptZoo(const PlanItem& item)
+      : m_item(item),
+        m_subject(item.family->make(ModelContext{item.variant.files, item.config->params, item.backend_target})) {}
+  std::vector<double> run() {
+    SizeMeasurement measured;
+    m_subject->measure(m_item.inputs->front(), m_item.timing, [](const std::function<void()>& call) { call(); },
+                       measured);
+    return std::move(measured.samples.infer);
+  }
+
+ private:
+  const PlanItem& m_item;
+  std::unique_ptr<Measurable> m_subject;
+};
 
 // The bare loop: the same file, the same backend/target, an input blob of the shape zoo-bench fed.
 class BareLoop {
@@ -95,13 +138,16 @@ class BareLoop {
     for (int i = 0; i < warmup; ++i) call();
     std::vector<double> samples;
     samples.reserve(static_cast<std::size_t>(repeat));
+    const long faults0 = minor_faults();
     for (int i = 0; i < repeat; ++i) {
       const auto t0 = Clock::now();
       call();
       samples.push_back(ms_since(t0));
     }
+    m_faults_per_call = static_cast<double>(minor_faults() - faults0) / repeat;
     return samples;
   }
+  double faults_per_call() const { return m_faults_per_call; }
 
  private:
   void call() {
@@ -112,6 +158,7 @@ class BareLoop {
   std::vector<std::string> m_names;
   cv::Mat m_blob;
   std::vector<cv::Mat> m_outputs;
+  double m_faults_per_call = 0;
 };
 
 // "Below 1%" needs the whole interval's upper end below 1.01, on a placement zoo-bench verified.
@@ -124,13 +171,18 @@ std::string overhead_verdict(bool placement_ok, const std::optional<stats::Inter
 }
 
 int run(const Options& o, const std::string& command_line) {
+  if (o.threads > 0) cv::setNumThreads(o.threads);
   const PlanItem item = make_item(o);
   std::vector<RunRecord> sink;
   Runner runner([&](RunRecord r) { sink.push_back(std::move(r)); }, [](const std::string&) {});
   // A first zoo-bench run tells the net input shape (and loads everything once, untimed here).
   const RunRecord probe = run_zoo_bench(runner, item, sink);
   if (probe.net_input_shapes.empty()) throw Error("zoo-bench recorded no net input shape");
-  BareLoop bare(o, probe.net_input_shapes.front(), item.inputs->front().items.front().image);
+  const auto make_bare = [&] {
+    return std::make_unique<BareLoop>(o, probe.net_input_shapes.front(), item.inputs->front().items.front().image);
+  };
+  std::unique_ptr<BareLoop> bare_loop = make_bare();
+  std::unique_ptr<KeptZoo> kept = o.zoo_keep ? std::make_unique<KeptZoo>(item) : nullptr;
 
   const Environment env = collect_environment(command_line);
   // A GPU figure only counts when zoo-bench's own evidence says the net ran there.
@@ -138,25 +190,41 @@ int run(const Options& o, const std::string& command_line) {
   const std::string placement = item.backend_target.placement_checked ? probe.device.describe() : "CPU";
   std::string shape;
   for (int d : probe.net_input_shapes.front()) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-  fmt::print("{}\n{} {} on {}, net input {}: {} rounds x {} timed calls (warm-up {}), interleaved; placement: {}\n\n",
-             environment_line(env), item.family->name, item.variant.file_list(), item.backend_target.name, shape,
+  fmt::print("{}\nheap: {}\n{} {} on {}, net input {}: {} rounds x {} timed calls (warm-up {}), interleaved; placement: {}\n\n",
+             environment_line(env), heap_policy(), item.family->name, item.variant.file_list(), item.backend_target.name, shape,
              o.rounds, o.repeat, o.warmup, placement);
-  fmt::print("{:>5}  {:>12}  {:>14}  {:>14}  {:>8}\n", "round", "first", "bare ms", "zoo infer ms", "ratio");
+  if (o.bare_reload || o.zoo_keep) {
+    fmt::print("diagnosis: {}{}\n", o.bare_reload ? "bare net read afresh every round; " : "",
+               o.zoo_keep ? "zoo-bench model built once and kept (no Runner::run per round)" : "");
+  }
+  fmt::print("{:>5}  {:>12}  {:>14}  {:>14}  {:>8}  {:>12}  {:>12}  {}\n", "round", "first", "bare ms", "zoo infer ms",
+             "ratio", "bare flt/call", "zoo flt/call", "heap after the round");
   stats::Trials bare_trials, zoo_trials;
   std::vector<double> ratios;
   nlohmann::json rounds = nlohmann::json::array();
   for (int round = 1; round <= o.rounds; ++round) {
     const bool bare_first = round % 2 == 1;
     std::vector<double> bare_samples, zoo_samples;
+    if (o.bare_reload && round > 1) {
+      bare_loop.reset();  // the old net goes first, as zoo-bench's does before it loads the next
+      bare_loop = make_bare();
+    }
+    BareLoop& bare = *bare_loop;
     if (bare_first) bare_samples = bare.run(o.warmup, o.repeat);
-    zoo_samples = run_zoo_bench(runner, item, sink).samples.infer;
+    const long zoo_faults0 = minor_faults();
+    zoo_samples = kept ? kept->run() : run_zoo_bench(runner, item, sink).samples.infer;
+    // The whole Runner::run (load, warm-up, timed calls) over its calls: loading adds some per call.
+    const double zoo_faults = static_cast<double>(minor_faults() - zoo_faults0) / (o.warmup + o.repeat);
     if (!bare_first) bare_samples = bare.run(o.warmup, o.repeat);
     const double bare_median = stats::median(bare_samples), zoo_median = stats::median(zoo_samples);
     ratios.push_back(zoo_median / bare_median);
-    fmt::print("{:>5}  {:>12}  {:>14.4f}  {:>14.4f}  {:>8.4f}\n", round, bare_first ? "bare" : "zoo-bench",
-               bare_median, zoo_median, ratios.back());
+    fmt::print("{:>5}  {:>12}  {:>14.4f}  {:>14.4f}  {:>8.4f}  {:>12.1f}  {:>12.1f}  {}\n", round,
+               bare_first ? "bare" : "zoo-bench", bare_median, zoo_median, ratios.back(), bare.faults_per_call(),
+               zoo_faults, heap_state());
     rounds.push_back({{"round", round}, {"first", bare_first ? "bare" : "zoo-bench"}, {"bare_median_ms", bare_median},
-                      {"zoo_infer_median_ms", zoo_median}, {"ratio", ratios.back()}});
+                      {"zoo_infer_median_ms", zoo_median}, {"ratio", ratios.back()},
+                      {"bare_minor_faults_per_call", bare.faults_per_call()},
+                      {"zoo_minor_faults_per_call", zoo_faults}});
     bare_trials.push_back(std::move(bare_samples));
     zoo_trials.push_back(std::move(zoo_samples));
   }
@@ -176,6 +244,7 @@ int run(const Options& o, const std::string& command_line) {
                               {"image", o.image},
                               {"backend_target", item.backend_target.name},
                               {"placement", placement},
+                              {"heap", heap_policy()},
                               {"net_input", shape},
                               {"rounds", rounds},
                               {"warmup", o.warmup},
@@ -212,6 +281,12 @@ int main(int argc, char** argv) {
   app.add_option("--rounds", o.rounds, "Interleaved rounds (default 10)")->check(CLI::Range(2, 1000));
   app.add_option("--warmup", o.warmup, "Untimed calls per round and side (default 10)")->check(CLI::NonNegativeNumber);
   app.add_option("--repeat", o.repeat, "Timed calls per round and side (default 100)")->check(CLI::PositiveNumber);
+  app.add_option("--threads", o.threads, "OpenCV threads (cv::setNumThreads; default: OpenCV's choice)")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--bare-reload", o.bare_reload, "Diagnosis: read the bare net afresh every round (as zoo-bench does)");
+  app.add_flag("--zoo-keep", o.zoo_keep,
+               "Diagnosis: build zoo-bench's model once and time it every round (instead of Runner::run, which "
+               "loads the model afresh)");
   app.add_option("--json", o.json_file, "Also write the rounds and the ratio as JSON");
   try {
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include "zoobench/catalog/model_file.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/measure/clock.hpp"
+#include "zoobench/measure/heap.hpp"
 #include "zoobench/measure/log_capture.hpp"
 
 namespace zoobench {
@@ -48,7 +49,9 @@ void fail(RunRecord& record, const std::pair<Status, std::string>& why) {
 }  // namespace
 
 Runner::Runner(RecordSink on_record, WarningSink on_warning, std::optional<bool> device_runs_fp16)
-    : m_on_record(std::move(on_record)), m_on_warning(std::move(on_warning)), m_device_runs_fp16(device_runs_fp16) {}
+    : m_on_record(std::move(on_record)), m_on_warning(std::move(on_warning)), m_device_runs_fp16(device_runs_fp16) {
+  pin_heap();  // timed calls must not re-fault buffers that glibc handed back to the kernel (heap.hpp)
+}
 
 void Runner::warn_unused_keys(const PlanItem& item) {
   if (!m_warned_configs.insert(item.config_name).second) return;
