@@ -1,3 +1,4 @@
+#include "zoobench/measure/heap.hpp"
 #include "zoobench/cli/app.hpp"
 
 #include <fmt/format.h>
@@ -370,6 +371,7 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     }
     return print_plan(plan, out, item_gpus);
   }
+  pin_heap();  // before the environment records it, and before any net allocates
   Environment environment = collect_environment(command_line);
   environment.run_id = fmt::format("{}-{}-{}", environment.host, ::getpid(), environment.started_at);
   const std::vector<RunRecord> baseline = load_baseline(options.baseline_file, environment);

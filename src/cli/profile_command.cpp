@@ -1,3 +1,4 @@
+#include "zoobench/measure/heap.hpp"
 #include "zoobench/cli/profile_command.hpp"
 
 #include <fmt/format.h>
@@ -54,6 +55,7 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   const auto gpu = make_gpu_activity_recorder(!any_cuda                ? "not recorded: no CUDA target selected"
                                               : !options.gpu_activity ? "not recorded (--no-gpu-activity)"
                                                                       : "");
+  pin_heap();  // as for a run: the profile's forwards must not page-fault in fresh scratch buffers
   const Environment environment = collect_environment(command_line);
   const std::optional<bool> runs_fp16 =
       environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);

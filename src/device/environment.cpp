@@ -1,3 +1,4 @@
+#include "zoobench/measure/heap.hpp"
 #include "zoobench/device/environment.hpp"
 
 #include <fmt/format.h>
@@ -22,6 +23,7 @@ Environment collect_environment(const std::string& command_line) {
   env.cuda_runtime = cuda_runtime_version().value_or("");
   env.cudnn_loaded = loaded_cudnn_version().value_or("");
   env.opencv_threads = cv::getNumThreads();
+  env.heap = heap_policy();
   env.command_line = command_line;
   env.started_at = utc_timestamp();
   env.host = host_name();

@@ -29,7 +29,7 @@ json environment_json(const Environment& e) {
   return {{"zoo_bench_version", e.zoo_bench_version}, {"opencv_version", e.opencv_version},
           {"opencv_cuda", e.opencv_cuda},             {"cuda_version", e.cuda_version},
           {"cudnn_version", e.cudnn_version},         {"cuda_features", e.cuda_features},
-          {"driver_version", e.driver_version},       {"opencv_threads", e.opencv_threads},
+          {"driver_version", e.driver_version},       {"opencv_threads", e.opencv_threads}, {"heap", e.heap},
           {"nvidia_driver", e.nvidia_driver},         {"cuda_runtime", e.cuda_runtime},
           {"cudnn_loaded", e.cudnn_loaded},
           {"command_line", e.command_line},           {"started_at", e.started_at},
@@ -180,6 +180,7 @@ Environment environment_from_json(const json& j) {
   e.host = j.at("host").get<std::string>();
   e.cpu = j.at("cpu").get<std::string>();
   e.cuda_features = j.value("cuda_features", "");
+  e.heap = j.value("heap", "");  // files before 2026-12-02 ran with glibc's default heap
   e.nvidia_driver = j.value("nvidia_driver", "");
   e.cuda_runtime = j.value("cuda_runtime", "");
   e.cudnn_loaded = j.value("cudnn_loaded", "");

@@ -20,6 +20,7 @@ struct Environment {
   std::string cuda_runtime;         // the CUDA runtime library loadable here, "" without one
   std::string cudnn_loaded;         // the cuDNN library loadable here, "" without one
   int opencv_threads = 0;           // cv::getNumThreads()
+  std::string heap;                 // the malloc policy timed calls ran with (measure/heap.hpp)
   std::string command_line;
   std::string started_at;           // ISO 8601, UTC
   std::string run_id;               // names this run in journals; a --resume keeps the resumed run's
