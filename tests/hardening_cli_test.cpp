@@ -124,7 +124,7 @@ std::string text_of(const fs::path& file) {
 
 TEST(Hardening, FullDiskIsNotSavedAndSaysSo) {
   const Workspace w = make_workspace(fast_model());
-  const auto r = test::run_zoo_bench("--all " + w.dirs() + " --repeats 2 --max-layers 3 --json /dev/full");
+  const auto r = test::run_zoo_bench("--all " + w.dirs() + " --repeat 2 --warmup 0 --json /dev/full");
   EXPECT_EQ(r.exit_code, kExitNotSaved) << r.output;
   EXPECT_NE(r.output.find("/dev/full: writing the results failed: No space left on device"), std::string::npos)
       << r.output;
