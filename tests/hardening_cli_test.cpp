@@ -147,9 +147,29 @@ TEST(Hardening, KillNineLeavesWholeFilesAndAJournalOfEveryFinishedRow) {
   const auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(test::run_zoo_bench(args).exit_code, 0);
   const double full_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const StoredResults previous = read_results_file(out);
+  StoredResults previous = read_results_file(out);
   ASSERT_TRUE(previous.complete);
   ASSERT_EQ(previous.records.size(), 8u);
+
+  // --resume after a kill: every benchmark trial (2 files x 4 trials) ends up with exactly one record, and
+  // each record the cut run had saved is kept as it was.
+  auto resume_and_check = [&](const StoredResults& cut_state) {
+    const auto r = test::run_zoo_bench(fmt::format("--all {} --trials 4 --repeat 2 --warmup 0 --resume '{}'",
+                                                   w.dirs(), out.string()));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const StoredResults resumed = read_results_file(out);
+    EXPECT_TRUE(resumed.complete);
+    std::map<std::pair<std::string, int>, int> count;
+    for (const auto& rec : resumed.records) ++count[{rec.file_list, rec.trial}];
+    EXPECT_EQ(count.size(), 8u) << r.output;
+    for (const auto& [key, n] : count) EXPECT_EQ(n, 1) << key.first << " trial " << key.second;
+    for (const auto& kept : cut_state.records) {
+      EXPECT_TRUE(std::any_of(resumed.records.begin(), resumed.records.end(), [&](const RunRecord& rec) {
+        return rec.file_list == kept.file_list && rec.trial == kept.trial && rec.samples.total == kept.samples.total;
+      })) << kept.file_list << " trial " << kept.trial << " was measured again or lost";
+    }
+  };
+  bool resumed_once = false;
 
   std::mt19937 random(20261202);
   std::uniform_real_distribution<double> moment(0.0, full_s * 1.1);
@@ -178,8 +198,15 @@ TEST(Hardening, KillNineLeavesWholeFilesAndAJournalOfEveryFinishedRow) {
       EXPECT_EQ(journal.records[i].file_list, now.records[i].file_list);
       EXPECT_EQ(journal.records[i].samples.total, now.records[i].samples.total);
     }
+    if (!resumed_once && !now.complete) {  // the first round cut midway is resumed; later rounds compare with it
+      resume_and_check(now);
+      resumed_once = true;
+      previous = read_results_file(out);
+    }
   }
   EXPECT_GT(cut, 0) << "no round was killed before the run ended: the test proved nothing";
+  // No round was cut midway (every kill came before the first row or after the last): resume what is there.
+  if (!resumed_once) resume_and_check(read_results_file(out));
 }
 
 TEST(Hardening, TwoRunsIntoOneFolderNeverCorruptEachOther) {
@@ -310,6 +337,80 @@ TEST(Hardening, AFolderWithAModelFileNameIsNamedAsAFolder) {
   EXPECT_NE(r.output.find(fmt::format("{}: is a folder, not a model file", kV1)), std::string::npos) << r.output;
   const auto list = test::run_zoo_bench("--list " + w.dirs());
   EXPECT_NE(list.output.find("a folder, not a file"), std::string::npos) << list.output;
+}
+
+// A doctor that finds CUDA unusable exits 4 even when its --json cannot be saved: 4 wins over 7.
+TEST(Hardening, DoctorJsonOnAFullDiskKeepsTheCudaVerdict) {
+  const auto plain = test::run_zoo_bench("doctor");
+  ASSERT_TRUE(plain.exit_code == kExitOk || plain.exit_code == kExitNoCuda) << plain.output;
+  const auto r = test::run_zoo_bench("doctor --json /dev/full");
+  EXPECT_EQ(r.exit_code, plain.exit_code == kExitNoCuda ? kExitNoCuda : kExitNotSaved) << r.output;
+  EXPECT_NE(r.output.find("/dev/full: writing the results failed: No space left on device"), std::string::npos)
+      << r.output;
+}
+
+
+// Every other output goes through the same checked writer: a full disk is exit 7 naming the file and the
+// reason, and a regular file is replaced without a temporary left beside it.
+TEST(Hardening, ReportCompareAndProfileOutputsOnAFullDiskAreNotSaved) {
+  const Workspace w = make_workspace(fast_model());
+  const fs::path out = w.root / "out.json";
+  ASSERT_EQ(test::run_zoo_bench("--all " + w.dirs() + " --repeat 2 --warmup 0 --json '" + out.string() + "'").exit_code,
+            0);
+  const std::string file = "'" + out.string() + "'";
+  const std::string config = "-c '" + (w.configs / "image_classification_mobilenet.yaml").string() + "' " + w.dirs();
+  for (const std::string& args :
+       {"report " + file + " --svg /dev/full", "report " + file + " " + file + " --csv /dev/full",
+        "report " + file + " " + file + " --markdown /dev/full", "compare " + file + " " + file + " --json /dev/full",
+        "compare " + file + " " + file + " --markdown /dev/full",
+        "profile " + config + " --repeats 2 --max-layers 3 --json /dev/full",
+        "--all " + w.dirs() + " --repeat 2 --warmup 0 --profile --profile-json /dev/full"}) {
+    SCOPED_TRACE(args);
+    const auto r = test::run_zoo_bench(args);
+    EXPECT_EQ(r.exit_code, kExitNotSaved) << r.output;
+    EXPECT_NE(r.output.find("/dev/full: writing the results failed: No space left on device"), std::string::npos)
+        << r.output;
+  }
+  const fs::path folder = w.root / "outputs";
+  fs::create_directories(folder);
+  for (const std::string& args :
+       {"report " + file + " --svg '" + (folder / "chart.svg").string() + "'",
+        "compare " + file + " " + file + " --json '" + (folder / "cmp.json").string() + "' --markdown '" +
+            (folder / "cmp.md").string() + "'",
+        "profile " + config + " --repeats 2 --max-layers 3 --json '" + (folder / "profile.json").string() + "'"}) {
+    const auto r = test::run_zoo_bench(args);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+  }
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder)) names.insert(entry.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"chart.svg", "cmp.json", "cmp.md", "profile.json"}));
+}
+
+
+// A run killed before its results file was first written left only its journal: --resume reads that.
+TEST(Hardening, ResumeFromTheJournalAloneWhenTheResultsFileWasNeverWritten) {
+  const Workspace w = make_workspace(fast_model());
+  const fs::path out = w.root / "out.json";
+  const std::string options = fmt::format("--all {} --trials 3 --repeat 2 --warmup 0", w.dirs());
+  ASSERT_EQ(test::run_zoo_bench(options + " --json '" + out.string() + "'").exit_code, 0);
+  const json full = read_json(out);
+  fs::remove(out);
+  const auto r = test::run_zoo_bench(options + " --resume '" + out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("3 records kept"), std::string::npos) << r.output;
+  const json resumed = read_json(out);
+  EXPECT_TRUE(resumed.at("complete").get<bool>());
+  EXPECT_EQ(resumed.at("records"), full.at("records")) << "nothing measured again";
+  EXPECT_EQ(resumed.at("environment").at("run_id"), full.at("environment").at("run_id"));
+
+  // Neither there: one line naming both, exit 2.
+  const fs::path none = w.root / "none.json";
+  const auto r2 = test::run_zoo_bench(options + " --resume '" + none.string() + "'");
+  EXPECT_EQ(r2.exit_code, kExitUsage) << r2.output;
+  EXPECT_NE(r2.output.find(fmt::format("--resume {}: neither this file nor its journal {} exists", none.string(),
+                                       journal_path_for(none).string())),
+            std::string::npos)
+      << r2.output;
 }
 
 }  // namespace

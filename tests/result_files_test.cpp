@@ -3,10 +3,12 @@
 // two processes never interleave.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,6 +116,54 @@ TEST(ResultFile, TwoProcessesNeverInterleaveJournalLines) {
   }
   EXPECT_EQ(next["child"], kLines);
   EXPECT_EQ(next["parent"], kLines);
+}
+
+
+// A journal whose last line a kill cut: the next run's first line starts a line of its own.
+TEST(ResultFile, AJournalLeftWithACutLineIsEndedBeforeTheNextLine) {
+  const fs::path file = test::scratch_dir() / "cut.journal.jsonl";
+  test::write_file(file, "{\"run_id\":\"a\",\"record\":{}}\n{\"run_id\":\"a\",\"rec");
+  {
+    Journal journal(file);
+    journal.append(R"({"journal":"zoo-bench","run_id":"b"})");
+  }
+  const std::string ended = "{\"run_id\":\"a\",\"record\":{}}\n{\"run_id\":\"a\",\"rec\n"
+                            "{\"journal\":\"zoo-bench\",\"run_id\":\"b\"}\n";
+  EXPECT_EQ(read_all(file), ended);
+  {
+    Journal again(file);  // a whole last line gets nothing added
+    again.append("{}");
+  }
+  EXPECT_EQ(read_all(file), ended + "{}\n");
+}
+
+// A line the file system takes only part of (here a file size limit, as a full disk would) is taken back
+// whole: the journal keeps its earlier lines and no torn one.
+TEST(ResultFile, AJournalAppendCutByAFullDiskLeavesNoPartOfItsLine) {
+  const fs::path file = test::scratch_dir() / "full.journal.jsonl";
+  const std::string first = std::string(100, 'a');
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // the write then fails with EFBIG instead of killing the process
+    try {
+      Journal journal(file);
+      journal.append(first);
+      const rlimit limit{4096, 4096};
+      if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(4);
+      journal.append(std::string(10000, 'b'));
+    } catch (const WriteError& e) {
+      ::_exit(std::string(e.what()).find("appending to the journal failed") != std::string::npos ? 0 : 5);
+    } catch (...) {
+      ::_exit(6);
+    }
+    ::_exit(7);  // the append over the limit did not fail
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(read_all(file), first + "\n");
 }
 
 }  // namespace

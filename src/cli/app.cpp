@@ -330,11 +330,10 @@ int run_doctor_command(const std::string& json_file, std::ostream& out, const st
   print_doctor(report, out);
   if (!json_file.empty()) {
     try {
-      if (check_result_target(json_file) == ResultTarget::Stream) write_in_place(json_file, doctor_json(report));
-      else replace_file_atomically(json_file, doctor_json(report));
+      write_output_file(json_file, doctor_json(report));
     } catch (const WriteError& e) {
       std::cerr << "zoo-bench: error: " << e.what() << "\n";
-      return kExitNotSaved;
+      return report.cuda_usable() ? kExitNotSaved : kExitNoCuda;  // 4 wins over 7, as documented
     }
   }
   return report.cuda_usable() ? kExitOk : kExitNoCuda;

@@ -15,6 +15,7 @@
 #include "zoobench/cli/profile_command.hpp"
 #include "zoobench/plan/backend.hpp"
 #include "zoobench/report/progress.hpp"
+#include "zoobench/report/result_file.hpp"
 
 namespace zoobench {
 
@@ -88,8 +89,7 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                "Exit 5 when a GPU row's answer differs from the CPU's beyond the family's tolerance");
   app.add_option("--resume", o.resume_file,
                  "Carry on the run that wrote this results JSON (and its .journal.jsonl): skip what it measured, "
-                 "run the rest and write all to it (or to --json); give the same selection and options")
-      ->check(CLI::ExistingFile);
+                 "run the rest and write all to it (or to --json); give the same selection and options");
   app.add_option("--timeout-per-model", o.timeout_per_model,
                  "Abandon a benchmark (one model file on one backend/target, one trial) still running after this "
                  "many seconds: its rows are FAILED (timed out) and the run goes on")
@@ -257,6 +257,9 @@ int cli_main(int argc, char** argv) {
   } catch (const ConfigError& e) {
     std::cerr << "zoo-bench: error: " << e.what() << "\n";
     return kExitUsage;
+  } catch (const WriteError& e) {  // report's, compare's or profile's output file
+    std::cerr << "zoo-bench: error: " << e.what() << "\n";
+    return kExitNotSaved;
   } catch (const Error& e) {
     std::cerr << "zoo-bench: error: " << e.what() << "\n";
     return kExitFailed;

@@ -5,37 +5,22 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "zoobench/cli/app.hpp"
 #include "zoobench/device/environment.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/plan/plan.hpp"
 #include "zoobench/report/profile_report.hpp"
+#include "zoobench/report/result_file.hpp"
 
 namespace zoobench {
-
-namespace {
-
-// A JSON path that cannot be written is a usage error found before anything is measured.
-void check_writable(const std::string& file) {
-  if (file.empty()) return;
-  const std::filesystem::path tmp = std::filesystem::path(file).concat(".tmp");
-  {
-    std::ofstream probe(tmp, std::ios::binary | std::ios::trunc);
-    if (!probe) throw ConfigError(fmt::format("{}: cannot write the profile JSON here (check the folder exists and is "
-                                              "writable)", file));
-  }
-  std::error_code ec;
-  std::filesystem::remove(tmp, ec);
-}
-
-}  // namespace
 
 int run_profile_command(const BenchOptions& bench, const ProfileOptions& options, const std::string& command_line,
                         std::ostream& out, std::ostream& err) {
   if (!bench.all && bench.configs.empty()) throw ConfigError("profile: nothing to profile: give -c CONFIG (or --all)");
-  check_writable(options.json_file);
+  // A JSON path that cannot be written is a usage error found before anything is measured.
+  const bool json_to_stream =
+      !options.json_file.empty() && check_result_target(options.json_file) == ResultTarget::Stream;
   PlanOptions plan_options = make_plan_options(bench);
   plan_options.trials = 1;
   plan_options.cpu_baseline = false;
@@ -61,28 +46,30 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
       environment.gpus.empty() ? std::nullopt : std::optional<bool>(environment.gpus.front().opencv_fp16);
 
   std::vector<ModelProfile> profiles;
-  bool json_failed = false;
+  bool json_not_saved = false;
   for (const auto& item : plan.items) {
     profiles.push_back(profile_item(item, options.settings, *gpu, runs_fp16, [&err](const std::string& line) {
       fmt::print(err, "zoo-bench: profile: {}\n", line);
       err.flush();
     }));
     print_profile(profiles.back(), out);
-    if (options.json_file.empty()) continue;
-    try {  // rewritten after every profile: what was measured is kept if a later one crashes
+    // Rewritten after every profile, so what was measured is kept if a later one crashes; a device or
+    // pipe gets it once, at the end.
+    if (options.json_file.empty() || (json_to_stream && &item != &plan.items.back())) continue;
+    try {
       write_profiles_json(options.json_file, profiles, environment);
-    } catch (const Error& e) {
+    } catch (const WriteError& e) {
       fmt::print(err, "zoo-bench: error: {}\n", e.what());
-      json_failed = true;
+      json_not_saved = true;
     }
   }
-  bool failed = json_failed, incomplete = false;
+  bool failed = false, incomplete = false;
   for (const auto& p : profiles) {
     if (p.status == Status::Failed) failed = true;
     if (p.status == Status::Missing || p.status == Status::Unsupported) incomplete = true;
   }
   if (profiles.empty()) throw ConfigError("profile: the selection holds nothing to profile");
-  return failed ? kExitFailed : incomplete ? kExitIncomplete : kExitOk;
+  return json_not_saved ? kExitNotSaved : failed ? kExitFailed : incomplete ? kExitIncomplete : kExitOk;
 }
 
 }  // namespace zoobench

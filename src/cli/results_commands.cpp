@@ -6,8 +6,8 @@
 #include "zoobench/error.hpp"
 #include "zoobench/report/compare_report.hpp"
 #include "zoobench/report/cross_report.hpp"
+#include "zoobench/report/result_file.hpp"
 #include "zoobench/report/results_json.hpp"
-#include "zoobench/report/text_file.hpp"
 #include "zoobench/stats/compare.hpp"
 
 namespace zoobench {
@@ -50,16 +50,16 @@ int run_cross_report(const ReportOptions& options, std::ostream& out) {
     for (const auto& note : run.set.notes) out << "\n- " << run.label << ": " << note;
   }
   out << "\n";
-  if (!options.markdown_file.empty()) write_text_file(options.markdown_file, markdown);
-  if (!options.csv_file.empty()) write_text_file(options.csv_file, cross_csv(table, runs));
-  if (!options.svg_file.empty()) write_text_file(options.svg_file, svg_chart(table, runs));
+  if (!options.markdown_file.empty()) write_output_file(options.markdown_file, markdown);
+  if (!options.csv_file.empty()) write_output_file(options.csv_file, cross_csv(table, runs));
+  if (!options.svg_file.empty()) write_output_file(options.svg_file, svg_chart(table, runs));
   return kExitOk;
 }
 
 void write_results_chart(const ResultSet& set, const std::string& results_file, const std::string& svg_file) {
   std::vector<LabelledRun> runs = {{"", results_file, set}};
   runs.front().label = run_labels({set.environment}, {results_file}).front();
-  write_text_file(svg_file, svg_chart(cross_table(runs), runs));
+  write_output_file(svg_file, svg_chart(cross_table(runs), runs));
 }
 
 int run_compare_command(const CompareOptions& options, std::ostream& out) {
@@ -73,10 +73,10 @@ int run_compare_command(const CompareOptions& options, std::ostream& out) {
       compare_runs(base, next, options.threshold_percent / 100.0, tolerance_for_model);
   out << compare_text(comparison, options.base_file, options.new_file);
   if (!options.markdown_file.empty()) {
-    write_text_file(options.markdown_file, compare_markdown(comparison, options.base_file, options.new_file));
+    write_output_file(options.markdown_file, compare_markdown(comparison, options.base_file, options.new_file));
   }
   if (!options.json_file.empty()) {
-    write_text_file(options.json_file, compare_json(comparison, options.base_file, options.new_file).dump(2) + "\n");
+    write_output_file(options.json_file, compare_json(comparison, options.base_file, options.new_file).dump(2) + "\n");
   }
   return comparison.regressed() ? kExitRegressed : kExitOk;
 }

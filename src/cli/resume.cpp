@@ -48,20 +48,28 @@ void check_same_machine(const fs::path& file, const Environment& there, const En
 }  // namespace
 
 ResumeState load_resume(const fs::path& file, const Environment& here) {
+  const fs::path journal = journal_path_for(file);
+  std::error_code ec;
+  const bool has_file = fs::exists(file, ec);
+  const bool has_journal = fs::is_regular_file(journal, ec);
+  if (!has_file && !has_journal) {
+    throw ConfigError(fmt::format("--resume {}: neither this file nor its journal {} exists; give the --json file of "
+                                  "the run to carry on", file.string(), journal.string()));
+  }
   StoredResults stored;
   try {
-    stored = read_results_file(file);
+    // A run killed before its first results file was written left only the journal: it alone is read.
+    if (has_file) stored = read_results_file(file);
+    else stored.environment = last_journal_environment(journal);
   } catch (const Error& e) {
     throw ConfigError(fmt::format("--resume: {}", e.what()));
   }
-  check_same_machine(file, stored.environment, here);
+  check_same_machine(has_file ? file : journal, stored.environment, here);
   ResumeState state;
   state.run_id = stored.environment.run_id;
   state.records = std::move(stored.records);
   state.source = file.string();
-  const fs::path journal = journal_path_for(file);
-  std::error_code ec;
-  if (!state.run_id.empty() && fs::is_regular_file(journal, ec)) {
+  if (!state.run_id.empty() && has_journal) {
     try {
       JournalContents contents = read_journal(journal, state.run_id);
       // The journal gets each record before the results file is rewritten, so for one benchmark trial and
@@ -69,7 +77,7 @@ ResumeState load_resume(const fs::path& file, const Environment& here) {
       // file are only in the file. Both, then, and the latest of each.
       for (auto& r : contents.records) state.records.push_back(std::move(r));
       state.records = latest_of_each(std::move(state.records));
-      state.source = fmt::format("{} and {}", file.string(), journal.string());
+      state.source = has_file ? fmt::format("{} and {}", file.string(), journal.string()) : journal.string();
       state.skipped_lines = contents.skipped_lines;
     } catch (const Error& e) {
       throw ConfigError(fmt::format("--resume: {}", e.what()));

@@ -4,9 +4,9 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "zoobench/error.hpp"
+#include "zoobench/report/result_file.hpp"
 #include "zoobench/report/table.hpp"
 #include "zoobench/stats/stats.hpp"
 
@@ -263,20 +263,7 @@ json profiles_json(const std::vector<ModelProfile>& profiles, const Environment&
 
 void write_profiles_json(const std::filesystem::path& file, const std::vector<ModelProfile>& profiles,
                          const Environment& environment) {
-  const std::filesystem::path tmp = std::filesystem::path(file).concat(".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("{}: cannot write the profile JSON (check the folder exists and is writable)",
-                                      file.string()));
-    out << profiles_json(profiles, environment).dump(1) << "\n";
-    if (!out) throw Error(fmt::format("{}: writing the profile JSON failed", file.string()));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error(fmt::format("{}: cannot replace it with the profile JSON", file.string()));
-  }
+  write_output_file(file, profiles_json(profiles, environment).dump(1) + "\n");
 }
 
 }  // namespace zoobench

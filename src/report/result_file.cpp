@@ -122,9 +122,51 @@ void write_in_place(const fs::path& file, const std::string& text) {
   if (const int error = fd.close()) fail(file, "closing failed", error);
 }
 
+void write_output_file(const fs::path& file, const std::string& text) {
+  if (check_result_target(file) == ResultTarget::Stream) write_in_place(file, text);
+  else replace_file_atomically(file, text);
+}
+
+// Holds an exclusive flock on a journal descriptor for one scope.
+class JournalLock {
+ public:
+  JournalLock(int fd, const fs::path& file) : m_fd(fd) {
+    while (::flock(m_fd, LOCK_EX) != 0) {
+      if (errno != EINTR) fail(file, "cannot lock the journal", errno);
+    }
+  }
+  ~JournalLock() { ::flock(m_fd, LOCK_UN); }
+  JournalLock(const JournalLock&) = delete;
+  JournalLock& operator=(const JournalLock&) = delete;
+
+ private:
+  int m_fd;
+};
+
 Journal::Journal(fs::path file) : m_file(std::move(file)) {
-  m_fd = ::open(m_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  // O_RDWR: the last byte is read to see whether an earlier run left a cut line.
+  m_fd = ::open(m_file.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (m_fd < 0) fail(m_file, "cannot open the journal", errno);
+  try {
+    end_cut_line();
+  } catch (...) {
+    ::close(m_fd);
+    throw;
+  }
+}
+
+void Journal::end_cut_line() {
+  const JournalLock lock(m_fd, m_file);
+  const off_t size = ::lseek(m_fd, 0, SEEK_END);
+  if (size < 0) fail(m_file, "cannot read the journal's size", errno);
+  if (size == 0) return;
+  char last = '\n';
+  const ssize_t n = ::pread(m_fd, &last, 1, size - 1);
+  if (n < 0) fail(m_file, "cannot read the journal", errno);
+  // A line cut by a kill: ended here, so this run's header starts a line of its own.
+  if (last != '\n') {
+    if (const int error = write_all(m_fd, "\n")) fail(m_file, "appending to the journal failed", error);
+  }
 }
 
 Journal::~Journal() {
@@ -133,14 +175,20 @@ Journal::~Journal() {
 
 void Journal::append(const std::string& line) {
   const std::string whole = line + "\n";
-  // The lock keeps a concurrent writer's line out of ours even where O_APPEND writes are not atomic
-  // (network file systems); on a local disk the single write already is.
-  while (::flock(m_fd, LOCK_EX) != 0) {
-    if (errno != EINTR) fail(m_file, "cannot lock the journal", errno);
+  int error = 0, sync_error = 0;
+  {
+    // The lock keeps a concurrent writer's line out of ours even where O_APPEND writes are not atomic
+    // (network file systems); on a local disk the single write already is.
+    const JournalLock lock(m_fd, m_file);
+    const off_t start = ::lseek(m_fd, 0, SEEK_END);
+    error = write_all(m_fd, whole);
+    // A write cut part-way (disk full) is taken back, so no torn line stays for the next run to follow.
+    if (error != 0 && start >= 0) {
+      while (::ftruncate(m_fd, start) != 0 && errno == EINTR) {
+      }
+    }
+    sync_error = error == 0 && ::fdatasync(m_fd) != 0 ? errno : 0;
   }
-  const int error = write_all(m_fd, whole);
-  const int sync_error = error == 0 && ::fdatasync(m_fd) != 0 ? errno : 0;
-  ::flock(m_fd, LOCK_UN);
   if (error != 0) fail(m_file, "appending to the journal failed", error);
   if (sync_error != 0) fail(m_file, "writing the journal to disk failed", sync_error);
 }

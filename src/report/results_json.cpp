@@ -6,6 +6,7 @@
 #include <sstream>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -393,6 +394,29 @@ JournalContents read_journal(const fs::path& file, const std::string& run_id) {
     }
   }
   return contents;
+}
+
+Environment last_journal_environment(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open the journal", file.string()));
+  std::optional<Environment> last;
+  std::string line;
+  while (std::getline(in, line)) {
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.value("journal", "") != "zoo-bench") continue;
+    if (j.value("schema_version", 0) != kResultsSchemaVersion) {
+      throw Error(fmt::format("{}: a run of schema_version {} (this zoo-bench reads {}); start a new run",
+                              file.string(), j.value("schema_version", 0), kResultsSchemaVersion));
+    }
+    try {
+      last = environment_from_json(j.at("environment"));
+      last->run_id = j.at("run_id").get<std::string>();
+    } catch (const std::exception& e) {
+      throw Error(fmt::format("{}: a run's header line is not zoo-bench's: {}", file.string(), e.what()));
+    }
+  }
+  if (!last) throw Error(fmt::format("{}: holds no run's header line: not a zoo-bench journal", file.string()));
+  return *last;
 }
 
 }  // namespace zoobench

@@ -19,7 +19,8 @@ struct ResumeState {
   int skipped_lines = 0;           // journal lines cut by the kill
 };
 
-// Throws ConfigError naming the file when it is not a results file of this machine and OpenCV build.
+// When `file` was never written, its journal alone. Throws ConfigError naming the file (and the journal)
+// when neither exists, or they are not a run of this machine and OpenCV build.
 ResumeState load_resume(const std::filesystem::path& file, const Environment& here);
 
 // Drops from `plan` the items `state` already measured (every input size has a record that is not a

@@ -30,9 +30,15 @@ void replace_file_atomically(const std::filesystem::path& file, const std::strin
 // Writes `text` to a device or pipe in place. Throws WriteError.
 void write_in_place(const std::filesystem::path& file, const std::string& text);
 
+// A whole output written in one go (report's and compare's files, profile JSON, doctor --json): checks
+// `file` as check_result_target does (ConfigError), then replaces it atomically or, for a device or
+// pipe, writes it in place (WriteError).
+void write_output_file(const std::filesystem::path& file, const std::string& text);
+
 // A JSON-Lines journal opened for appending. Each append() is one whole line written by a single
 // write() on an O_APPEND descriptor under an exclusive flock, then synced: lines of two processes never
-// interleave, and a kill leaves every line that append() returned from.
+// interleave, and a kill leaves every line that append() returned from. A write that fails part-way is
+// truncated away; a line an earlier run left cut (killed mid-write) is ended when the journal is opened.
 class Journal {
  public:
   explicit Journal(std::filesystem::path file);  // creates it if needed; throws WriteError
@@ -44,6 +50,8 @@ class Journal {
   const std::filesystem::path& path() const { return m_file; }
 
  private:
+  void end_cut_line();  // under the lock: a '\n' after a last line that has none
+
   std::filesystem::path m_file;
   int m_fd = -1;
 };

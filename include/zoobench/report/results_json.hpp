@@ -44,4 +44,8 @@ struct JournalContents {
 // Throws Error when the journal cannot be opened.
 JournalContents read_journal(const std::filesystem::path& file, const std::string& run_id);
 
+// The environment (with its run id) of the last run that began in the journal: what --resume needs when
+// the results file itself was never written. Throws Error when the journal holds no readable header.
+Environment last_journal_environment(const std::filesystem::path& file);
+
 }  // namespace zoobench
