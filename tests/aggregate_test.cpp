@@ -268,6 +268,17 @@ TEST(Aggregate, SpeedUpAgainstABaselineFileIsMarked) {
   EXPECT_TRUE(cuda_requirement_failures(set).empty()) << "the baseline's CPU row is no CUDA row";
 }
 
+TEST(Aggregate, AGpuRowTheBaselineFileCannotServeSaysSo) {
+  RunRecord other_size = rec(0, 1, 1, {12, 12, 12});
+  other_size.input_size = cv::Size(320, 240);  // not the GPU row's input: no comparison
+  const ResultSet set = aggregate(Environment{}, {rec(1, 1, 1, {4, 4, 4})}, {other_size}, "cpu.json",
+                                  default_tolerance);
+  const BenchmarkRow& cuda = set.rows[0];
+  EXPECT_FALSE(cuda.speedup);
+  EXPECT_EQ(cuda.no_speedup_reason, "no CPU row in --baseline");
+  EXPECT_EQ(speedup_text(cuda), "no CPU row in --baseline");
+}
+
 // ---- stability ----
 
 TEST(Aggregate, TrialsThatDisagreeAreUnstable) {

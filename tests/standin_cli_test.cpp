@@ -253,6 +253,15 @@ TEST(StandInCli, BaselineFileGivesTheAcceleratorRowsASpeedUpVsBaselineFile) {
   EXPECT_NE(r.output.find("CUDA speed-up (95% CI)"), std::string::npos) << r.output;
 }
 
+TEST(StandInCli, BaselineWithTheCpuAlsoSelectedIsRefused) {
+  const Workspace w = make_workspace();
+  const fs::path file = w.root / "cpu.json";
+  std::ofstream(file) << "{}";  // refused before it is read
+  const auto r = run_zoo_bench(fmt::format("--all {} --backend-target 0,1 --baseline '{}'", w.dirs(), file.string()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("leave 0 out of --backend-target"), std::string::npos) << r.output;
+}
+
 TEST(StandInCli, BaselineFromAnotherHostIsRefused) {
   const Workspace w = make_workspace();
   const fs::path cpu_json = w.root / "cpu.json";

@@ -341,6 +341,13 @@ int run_doctor_command(const std::string& json_file, std::ostream& out, const st
 
 int run_benchmarks(const BenchOptions& options, const std::string& command_line, std::ostream& out,
                    std::ostream& err) {
+  if (!options.baseline_file.empty() &&
+      std::find(options.backend_targets.begin(), options.backend_targets.end(), 0) != options.backend_targets.end()) {
+    // Measured CPU rows would win over the file's, which would then be read for nothing.
+    throw ConfigError(fmt::format("--baseline {}: the CPU rows come from that file, so leave 0 out of "
+                                  "--backend-target (or drop --baseline to measure the CPU now)",
+                                  options.baseline_file));
+  }
   if (options.require_cuda && std::none_of(options.backend_targets.begin(), options.backend_targets.end(),
                                            [](int i) { return backend_target_at(i).is_cuda(); })) {
     throw ConfigError("--require-cuda needs a CUDA target: add --backend-target 1, 2 or 1,2");

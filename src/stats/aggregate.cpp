@@ -159,7 +159,8 @@ RowRef cpu_row_for(const BenchmarkRow& row, const ResultSet& set, const std::vec
 void compare_with_cpu(BenchmarkRow& row, const RowRef& cpu, std::vector<RunRecord>& records,
                       const std::string& baseline_file, const AnswerTolerance& tolerance, bool intervals) {
   if (cpu.row == nullptr) {
-    row.no_speedup_reason = "no CPU row";
+    // With --baseline the user expects every GPU row to be compared: say which one the file cannot serve.
+    row.no_speedup_reason = baseline_file.empty() ? "no CPU row" : "no CPU row in --baseline";
     return;
   }
   RunRecord* mine = first_ok_mutable(row, records);
