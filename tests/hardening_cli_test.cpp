@@ -44,12 +44,6 @@ const fs::path& generated_dir() {
   return dir;
 }
 
-const fs::path& fast_model() {
-  static const fs::path model =
-      test::make_onnx(generated_dir() / "fast.onnx", {{"input", {1, 3, 224, 224}}}, {{"output", {1, 1000}}});
-  return model;
-}
-
 // About 1.4 TFLOP per forward: it runs far past any limit a test sets.
 const fs::path& runaway_model() {
   static const fs::path model = [] {
@@ -63,33 +57,14 @@ const fs::path& runaway_model() {
   return model;
 }
 
-struct Workspace {
-  fs::path root, configs, models, data;
-  std::string dirs() const {
-    return fmt::format("--configs-dir '{}' --models-dir '{}' --data-dir '{}'", configs.string(), models.string(),
-                       data.string());
-  }
-};
+using Workspace = test::ClassifierWorkspace;
 
-// The shipped MobileNet config, its two model files as given, one generated image.
+// The shipped MobileNet config with its two model files as given (an empty path leaves one out).
 Workspace make_workspace(const fs::path& v1, const fs::path& v2 = {}) {
-  Workspace w;
-  w.root = test::scratch_dir();
-  w.configs = w.root / "configs";
-  w.models = w.root / "models";
-  w.data = w.root / "data";
-  fs::create_directories(w.configs);
-  fs::copy_file(test::source_dir() / "configs" / "image_classification_mobilenet.yaml",
-                w.configs / "image_classification_mobilenet.yaml");
-  const fs::path family = w.models / "image_classification_mobilenet";
-  fs::create_directories(family);
-  if (!v1.empty()) fs::copy_file(v1, family / kV1);
-  if (!v2.empty()) fs::copy_file(v2, family / kV2);
-  fs::create_directories(w.data / "image_classification");
-  cv::Mat image(300, 400, CV_8UC3);
-  cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
-  EXPECT_TRUE(cv::imwrite((w.data / "image_classification" / "noise.png").string(), image));
-  return w;
+  std::vector<std::pair<fs::path, std::string>> files;
+  if (!v1.empty()) files.emplace_back(v1, kV1);
+  if (!v2.empty()) files.emplace_back(v2, kV2);
+  return test::classifier_workspace(files);
 }
 
 json read_json(const fs::path& file) {
@@ -123,7 +98,7 @@ std::string text_of(const fs::path& file) {
 }
 
 TEST(Hardening, FullDiskIsNotSavedAndSaysSo) {
-  const Workspace w = make_workspace(fast_model());
+  const Workspace w = make_workspace(test::classifier_standin());
   const auto r = test::run_zoo_bench("--all " + w.dirs() + " --repeat 2 --warmup 0 --json /dev/full");
   EXPECT_EQ(r.exit_code, kExitNotSaved) << r.output;
   EXPECT_NE(r.output.find("/dev/full: writing the results failed: No space left on device"), std::string::npos)
@@ -141,7 +116,7 @@ TEST(Hardening, FullDiskIsNotSavedAndSaysSo) {
 // kill -9 at random moments: the results file is always a whole one (the previous complete run's or
 // this run's latest snapshot) and the journal holds every record that file holds, and more.
 TEST(Hardening, KillNineLeavesWholeFilesAndAJournalOfEveryFinishedRow) {
-  const Workspace w = make_workspace(fast_model(), fast_model());
+  const Workspace w = make_workspace(test::classifier_standin(), test::classifier_standin());
   const fs::path out = w.root / "out.json";
   const std::string args = fmt::format("--all {} --trials 4 --repeat 2 --warmup 0 --json '{}'", w.dirs(), out.string());
   const auto start = std::chrono::steady_clock::now();
@@ -210,7 +185,7 @@ TEST(Hardening, KillNineLeavesWholeFilesAndAJournalOfEveryFinishedRow) {
 }
 
 TEST(Hardening, TwoRunsIntoOneFolderNeverCorruptEachOther) {
-  const Workspace w = make_workspace(fast_model(), fast_model());
+  const Workspace w = make_workspace(test::classifier_standin(), test::classifier_standin());
   const fs::path shared = w.root / "same.json";
   auto args = [&](const std::string& csv) {
     return fmt::format("--all {} --trials 3 --repeat 2 --warmup 0 --json '{}' --csv '{}'", w.dirs(), shared.string(),
@@ -249,7 +224,7 @@ TEST(Hardening, TwoRunsIntoOneFolderNeverCorruptEachOther) {
 
 // A run cut after some trials: --resume keeps what it measured and runs only the rest.
 TEST(Hardening, ResumeSkipsWhatACutRunMeasured) {
-  const Workspace w = make_workspace(fast_model());
+  const Workspace w = make_workspace(test::classifier_standin());
   const fs::path out = w.root / "out.json";
   const std::string options = fmt::format("--all {} --trials 3 --repeat 2 --warmup 0", w.dirs());
   ASSERT_EQ(test::run_zoo_bench(options + " --json '" + out.string() + "'").exit_code, 0);
@@ -299,7 +274,7 @@ TEST(Hardening, ResumeSkipsWhatACutRunMeasured) {
 }
 
 TEST(Hardening, TimeoutAbandonsARunawayModelAndTheRunGoesOn) {
-  const Workspace w = make_workspace(runaway_model(), fast_model());
+  const Workspace w = make_workspace(runaway_model(), test::classifier_standin());
   const fs::path out = w.root / "out.json";
   const auto r = test::run_zoo_bench(fmt::format("--all {} --repeat 2 --warmup 0 --timeout-per-model 2 --json '{}'",
                                                  w.dirs(), out.string()));
@@ -321,7 +296,7 @@ TEST(Hardening, TimeoutAbandonsARunawayModelAndTheRunGoesOn) {
 }
 
 TEST(Hardening, ABrokenConfigAmongAllStillExitsTwo) {
-  const Workspace w = make_workspace(fast_model());
+  const Workspace w = make_workspace(test::classifier_standin());
   test::write_file(w.configs / "broken.yaml", "Benchmark: [unclosed\n");
   const auto r = test::run_zoo_bench("--all " + w.dirs() + " --repeat 1 --warmup 0");
   EXPECT_EQ(r.exit_code, kExitUsage) << r.output;
@@ -330,7 +305,7 @@ TEST(Hardening, ABrokenConfigAmongAllStillExitsTwo) {
 }
 
 TEST(Hardening, AFolderWithAModelFileNameIsNamedAsAFolder) {
-  const Workspace w = make_workspace({}, fast_model());
+  const Workspace w = make_workspace({}, test::classifier_standin());
   fs::create_directories(w.models / "image_classification_mobilenet" / kV1);
   const auto r = test::run_zoo_bench("--all " + w.dirs() + " --repeat 1 --warmup 0");
   EXPECT_EQ(r.exit_code, kExitFailed) << r.output;
@@ -353,7 +328,7 @@ TEST(Hardening, DoctorJsonOnAFullDiskKeepsTheCudaVerdict) {
 // Every other output goes through the same checked writer: a full disk is exit 7 naming the file and the
 // reason, and a regular file is replaced without a temporary left beside it.
 TEST(Hardening, ReportCompareAndProfileOutputsOnAFullDiskAreNotSaved) {
-  const Workspace w = make_workspace(fast_model());
+  const Workspace w = make_workspace(test::classifier_standin());
   const fs::path out = w.root / "out.json";
   ASSERT_EQ(test::run_zoo_bench("--all " + w.dirs() + " --repeat 2 --warmup 0 --json '" + out.string() + "'").exit_code,
             0);
@@ -389,7 +364,7 @@ TEST(Hardening, ReportCompareAndProfileOutputsOnAFullDiskAreNotSaved) {
 
 // A run killed before its results file was first written left only its journal: --resume reads that.
 TEST(Hardening, ResumeFromTheJournalAloneWhenTheResultsFileWasNeverWritten) {
-  const Workspace w = make_workspace(fast_model());
+  const Workspace w = make_workspace(test::classifier_standin());
   const fs::path out = w.root / "out.json";
   const std::string options = fmt::format("--all {} --trials 3 --repeat 2 --warmup 0", w.dirs());
   ASSERT_EQ(test::run_zoo_bench(options + " --json '" + out.string() + "'").exit_code, 0);

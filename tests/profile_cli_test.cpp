@@ -29,15 +29,6 @@ struct Workspace {
   std::string dirs;
 };
 
-const fs::path& standin_model() {
-  static const fs::path model = [] {
-    const fs::path dir = fs::temp_directory_path() / fmt::format("zoobench_profile_standin_{}", ::getpid());
-    fs::create_directories(dir);
-    return test::make_onnx(dir / kModelFile, {{"input", {1, 3, 224, 224}}}, {{"output", {1, 1000}}});
-  }();
-  return model;
-}
-
 Workspace make_workspace() {
   Workspace w;
   w.root = test::scratch_dir();
@@ -46,7 +37,7 @@ Workspace make_workspace() {
   fs::copy_file(test::source_dir() / "configs" / "image_classification_mobilenet.yaml",
                 configs / "image_classification_mobilenet.yaml");
   fs::create_directories(models / "image_classification_mobilenet");
-  fs::copy_file(standin_model(), models / "image_classification_mobilenet" / kModelFile);
+  fs::copy_file(test::classifier_standin(), models / "image_classification_mobilenet" / kModelFile);
   fs::create_directories(data / "image_classification");
   cv::Mat image(300, 400, CV_8UC3);
   cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));

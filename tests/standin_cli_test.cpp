@@ -30,42 +30,9 @@ using test::run_zoo_bench;
 constexpr const char* kModelFile = "image_classification_mobilenetv1_2022apr.onnx";
 constexpr const char* kModel = "MobileNet ['image_classification_mobilenetv1_2022apr.onnx']";
 
-struct Workspace {
-  fs::path root, configs, models, data;
-  std::string dirs() const {
-    return fmt::format("--configs-dir '{}' --models-dir '{}' --data-dir '{}'", configs.string(), models.string(),
-                       data.string());
-  }
-};
+using Workspace = test::ClassifierWorkspace;
 
-// The stand-in is generated once per test process (python + onnx take a moment) and copied.
-const fs::path& standin_model() {
-  static const fs::path model = [] {
-    const fs::path dir = fs::temp_directory_path() / fmt::format("zoobench_standin_{}", ::getpid());
-    fs::create_directories(dir);
-    return test::make_onnx(dir / kModelFile, {{"input", {1, 3, 224, 224}}}, {{"output", {1, 1000}}});
-  }();
-  return model;
-}
-
-Workspace make_workspace() {
-  Workspace w;
-  w.root = test::scratch_dir();
-  w.configs = w.root / "configs";
-  w.models = w.root / "models";
-  w.data = w.root / "data";
-  fs::create_directories(w.configs);
-  fs::copy_file(test::source_dir() / "configs" / "image_classification_mobilenet.yaml",
-                w.configs / "image_classification_mobilenet.yaml");
-  fs::create_directories(w.models / "image_classification_mobilenet");
-  fs::copy_file(standin_model(), w.models / "image_classification_mobilenet" / kModelFile);
-  fs::create_directories(w.data / "image_classification");
-  // The config resizes to 256x256 and crops the centre 224x224: the rows say [224, 224].
-  cv::Mat image(300, 400, CV_8UC3);
-  cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
-  EXPECT_TRUE(cv::imwrite((w.data / "image_classification" / "noise.png").string(), image));
-  return w;
-}
+Workspace make_workspace() { return test::classifier_workspace({{test::classifier_standin(), kModelFile}}); }
 
 json read_json(const fs::path& file) {
   std::ifstream in(file);

@@ -4,6 +4,8 @@
 #include "zoobench/measure/measure.hpp"
 
 #include <fmt/format.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include <array>
 #include <cstdio>
@@ -56,6 +58,41 @@ fs::path make_onnx(const fs::path& out, const std::vector<TensorSpec>& inputs, c
   const CommandResult result = run_command(command);
   EXPECT_EQ(result.exit_code, 0) << "generating " << out << " failed (needs python3-onnx):\n" << result.output;
   return out;
+}
+
+const fs::path& classifier_standin() {
+  static const fs::path model = [] {
+    const fs::path dir = fs::temp_directory_path() / fmt::format("zoobench_classifier_standin_{}", ::getpid());
+    fs::create_directories(dir);
+    return make_onnx(dir / "image_classification_mobilenetv1_2022apr.onnx", {{"input", {1, 3, 224, 224}}},
+                     {{"output", {1, 1000}}});
+  }();
+  return model;
+}
+
+std::string ClassifierWorkspace::dirs() const {
+  return fmt::format("--configs-dir '{}' --models-dir '{}' --data-dir '{}'", configs.string(), models.string(),
+                     data.string());
+}
+
+ClassifierWorkspace classifier_workspace(const std::vector<std::pair<fs::path, std::string>>& model_files) {
+  ClassifierWorkspace w;
+  w.root = scratch_dir();
+  w.configs = w.root / "configs";
+  w.models = w.root / "models";
+  w.data = w.root / "data";
+  fs::create_directories(w.configs);
+  fs::copy_file(source_dir() / "configs" / "image_classification_mobilenet.yaml",
+                w.configs / "image_classification_mobilenet.yaml");
+  const fs::path family = w.models / "image_classification_mobilenet";
+  fs::create_directories(family);
+  for (const auto& [file, name] : model_files) fs::copy_file(file, family / name);
+  fs::create_directories(w.data / "image_classification");
+  // The config resizes to 256x256 and crops the centre 224x224: the rows say [224, 224].
+  cv::Mat image(300, 400, CV_8UC3);
+  cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+  EXPECT_TRUE(cv::imwrite((w.data / "image_classification" / "noise.png").string(), image));
+  return w;
 }
 
 BuiltModel build_model(const std::string& family_name, const std::vector<fs::path>& files,

@@ -39,6 +39,18 @@ struct TensorSpec {
 // no python3 with the onnx package is found.
 fs::path make_onnx(const fs::path& out, const std::vector<TensorSpec>& inputs, const std::vector<TensorSpec>& outputs);
 
+// A classifier stand-in (1x3x224x224 -> 1x1000) named like the zoo's MobileNet v1 file, generated once per
+// test process (python + onnx take a moment); tests copy it where they need it.
+const fs::path& classifier_standin();
+
+// A configs/models/data tree for CLI tests: the shipped MobileNet config, the given model files copied
+// into its family folder under the given names, and one random 400x300 image.
+struct ClassifierWorkspace {
+  fs::path root, configs, models, data;
+  std::string dirs() const;  // --configs-dir/--models-dir/--data-dir for zoo-bench
+};
+ClassifierWorkspace classifier_workspace(const std::vector<std::pair<fs::path, std::string>>& model_files);
+
 // Holds the params a Model refers to, and the model.
 struct BuiltModel {
   std::unique_ptr<ModelParams> params;
