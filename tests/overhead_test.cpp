@@ -73,6 +73,8 @@ TEST(Overhead, AKeptZooModelFaultsNoFreshPagesInOnceWarm) {
   EXPECT_NE(r.output.find("diagnosis: zoo-bench model built once and kept"), std::string::npos) << r.output;
   std::ifstream in(json_file);
   const nlohmann::json j = nlohmann::json::parse(in);
+  // A sanitizer's allocator replaces glibc's: mallopt is refused there and there is nothing to pin.
+  if (j["heap"].get<std::string>().find("mallopt refused") != std::string::npos) GTEST_SKIP() << j["heap"];
   EXPECT_NE(j["heap"].get<std::string>().find("pinned"), std::string::npos) << j;
   ASSERT_EQ(j["rounds"].size(), 3u);
   // Warm by round 2: neither side's calls fault fresh pages in (heap.hpp); one re-faulted scratch
