@@ -23,13 +23,13 @@ Usage: benchmarks/gpu/overhead.sh --bin PATH/TO/zoo-bench --models MODELS_ROOT -
   --targets    backend/targets to measure (default "0 1 2": CPU, CUDA, CUDA FP16)
   --sizes      input sizes, WIDTHxHEIGHT (default "512x512 160x120"; the zoo's YuNet config uses 160x120)
   --seconds S  time budget of each step (default 22): no round starts after it
-  --rounds N   at most N rounds per step (default 40);  --repeat N  timed call pairs per round (default 200)
+  --rounds N   at most N rounds per step (default 60);  --repeat N  timed call pairs per round (default 100)
 EOF2
 }
 
 die() { echo "overhead.sh: error: $*" >&2; exit 2; }
 
-bin="" models="" data="" out="" build_dir="" targets="0 1 2" sizes="512x512 160x120" seconds=22 rounds=40 repeat=200
+bin="" models="" data="" out="" build_dir="" targets="0 1 2" sizes="512x512 160x120" seconds=22 rounds=60 repeat=100
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin|--models|--data|--out|--build-dir|--targets|--sizes|--seconds|--rounds|--repeat)

@@ -246,11 +246,12 @@ class ConfigNumbers {
   std::map<std::string, std::size_t> m_number;
 };
 
-// "config 2/9 face_detection_yunet.yaml: YuNet ['a.onnx'] on CUDA, trial 1/3"
-std::string progress_label(const PlanItem& item, const ConfigNumbers& configs) {
-  return fmt::format("config {}/{} {}: {} {} on {}, trial {}/{}", configs.of(item.config_name), configs.count(),
-                     item.config_name, item.family != nullptr ? item.family->name : "-", item.variant.file_list(),
-                     item.backend_target.name, item.trial, item.trials);
+// "config 2/9", "face_detection_yunet.yaml: YuNet ['a.onnx']", "on CUDA, trial 1/3"
+ProgressLabel progress_label(const PlanItem& item, const ConfigNumbers& configs) {
+  return {fmt::format("config {}/{}", configs.of(item.config_name), configs.count()),
+          fmt::format("{}: {} {}", item.config_name, item.family != nullptr ? item.family->name : "-",
+                      item.variant.file_list()),
+          fmt::format("on {}, trial {}/{}", item.backend_target.name, item.trial, item.trials)};
 }
 
 // Files first: an unwritable one stops the run before anything is measured (its begin() checks).
@@ -401,7 +402,9 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
 
   std::vector<std::unique_ptr<Reporter>> reporters =
       make_reporters(json_file, options.csv_file, options.markdown_file, out, header_pairs,
-                     ConsoleOptions{options.verbose, options.quiet});
+                     ConsoleOptions{options.verbose, options.quiet, options.table_wide,
+                                    resolve_dir(Resource::Models, options.models_dir),
+                                    resolve_dir(Resource::Data, options.data_dir)});
   if (!json_file.empty()) {
     // Right after the JSON reporter (first in the list), whose begin() names a bad path first; records
     // reach every reporter before any snapshot is written, so the journal is always ahead of the file.

@@ -95,11 +95,15 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                  "many seconds: its rows are FAILED (timed out) and the run goes on")
       ->check(CLI::PositiveNumber);
   CLI::Option* quiet = app.add_flag(
-      "-q,--quiet", o.quiet, "No progress line, no row per benchmark as it ends; with a GPU target only the GPU-vs-CPU table "
-      "(files keep every column)");
+      "-q,--quiet", o.quiet, "No progress line, no row per benchmark as it ends: the tables only (files keep every column)");
   app.add_flag("--verbose", o.verbose, "List every absent model and data folder on its own line (default: one "
-                                       "summary line with the command that fetches them)")
+                                       "summary line with the command that fetches them); also prints the wide table")
       ->excludes(quiet);
+  app.add_option_function<std::string>(
+         "--table", [&o](const std::string& v) { o.table_wide = v == "wide"; },
+         "side-by-side (default): with several backend/targets the GPU-vs-CPU table is the result table; wide: "
+         "also the per-row table with stages, first call and trials")
+      ->check(CLI::IsMember({"side-by-side", "wide"}));
   app.add_option("--device", o.device,
                  "CUDA device for the CUDA backend/targets: an index (0, 1, ...; as after CUDA_VISIBLE_DEVICES) or "
                  "'all' to spread the trials over every visible GPU, one worker thread each (default: OpenCV's, 0)");

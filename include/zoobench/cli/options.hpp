@@ -29,6 +29,7 @@ struct BenchOptions {
   std::string device;                     // --device N|all for the CUDA items; "" = OpenCV's default (0)
   bool quiet = false;                     // --quiet: tables, failures and warnings only
   bool verbose = false;                   // --verbose: every absent model on its own line
+  bool table_wide = false;                // --table wide: the wide per-row table beside the GPU-vs-CPU one
   bool progress = false;                  // the live progress line (stderr is a terminal, not --quiet)
   std::string resume_file;                // --resume: skip what this results file's run measured, append the rest
   std::optional<double> timeout_per_model;  // seconds per plan item; a runaway one is abandoned as timed out
