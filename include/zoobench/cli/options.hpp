@@ -47,6 +47,8 @@ struct ReportOptions {
 struct CompareOptions {
   std::string base_file, new_file;
   double threshold_percent = 5.0;
+  std::string threshold_text;  // --threshold as given ("5", "5%", "0.05"): parsed into threshold_percent
+  std::string test = "bootstrap";  // --test bootstrap|mwu
   std::string markdown_file, json_file;
 };
 
