@@ -269,7 +269,7 @@ TEST(CliProgress, At80ColumnsTheModelNameIsShortenedAndTargetTrialAndEtaStay) {
   const Workspace w = make_workspace();
   const auto r = run_under_terminal("--all " + dirs(w) + " --warmup 0 --repeat 1", 80);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::string first = std::string(kEraseLine) + "[1/2] config 1/2 face_detection_yunet.yaml: YuNet ['face_";
+  const std::string first = std::string(kEraseLine) + "[1/2] config 1/2 face_detec...";
   const auto at = r.output.find(first);
   ASSERT_NE(at, std::string::npos) << r.output;
   const std::string line = r.output.substr(at + 4, r.output.find('\r', at + 4) - at - 4);

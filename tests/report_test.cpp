@@ -334,7 +334,11 @@ TEST(ReportGolden, QuietConsoleHasNoRowPerBenchmarkButKeepsFailuresAndTables) {
 // The default console (item 4 of issue 12): the GPU-vs-CPU table is the result table and ends the output;
 // the wide per-row table only with --table wide (or --verbose).
 TEST(ReportGolden, DefaultConsoleEndsWithTheSideBySideTableAndPrintsTheWideOneOnlyOnRequest) {
-  const ResultSet set = golden_set();
+  ResultSet set = golden_set();
+  BenchmarkRow failed = set.rows.front();
+  failed.status = Status::Failed;
+  failed.message = "broken file";
+  set.rows.push_back(failed);
   std::ostringstream plain, wide;
   make_console_reporter(plain, {})->results(set, true);
   ConsoleOptions wide_options;
@@ -343,7 +347,7 @@ TEST(ReportGolden, DefaultConsoleEndsWithTheSideBySideTableAndPrintsTheWideOneOn
   EXPECT_EQ(plain.str().find(kRowsText), std::string::npos) << plain.str();
   ASSERT_GE(plain.str().size(), kComparisonText.size());
   EXPECT_EQ(plain.str().substr(plain.str().size() - kComparisonText.size()), kComparisonText) << plain.str();
-  EXPECT_NE(plain.str().find("FAILED"), std::string::npos) << "failures keep their line:\n" << plain.str();
+  EXPECT_NE(plain.str().find("FAILED  broken file"), std::string::npos) << "failures keep their line:\n" << plain.str();
   EXPECT_NE(wide.str().find(kRowsText), std::string::npos) << wide.str();
   EXPECT_EQ(wide.str().substr(wide.str().size() - kComparisonText.size()), kComparisonText) << wide.str();
 }

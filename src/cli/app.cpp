@@ -18,6 +18,7 @@
 #include <opencv2/core.hpp>
 
 #include "zoobench/catalog/catalog.hpp"
+#include "zoobench/cli/data_listing.hpp"
 #include "zoobench/cli/device_run.hpp"
 #include "zoobench/device/device_choice.hpp"
 #include "zoobench/plan/split.hpp"
@@ -494,6 +495,7 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
              models_dir.string());
   Table table({"config", "model", "task", "precision", "file", "status"});
   int problems = 0;
+  std::vector<BenchmarkConfig> loaded;  // for the data table
   for (const auto& file : config_files) {
     BenchmarkConfig config;
     try {
@@ -503,6 +505,7 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
       ++problems;
       continue;
     }
+    loaded.push_back(config);
     const std::string name = file.filename().string();
     const Family* family = find_family(config.model_name);
     if (family == nullptr) {
@@ -527,6 +530,8 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
     }
   }
   fmt::print(out, "{}", table.to_text());
+  const fs::path data_dir = resolve_dir(Resource::Data, options.data_dir);
+  fmt::print(out, "\ndata:    {}\n\n{}", data_dir.string(), data_folder_table(loaded, data_dir).to_text());
   return problems > 0 ? kExitUsage : kExitOk;
 }
 

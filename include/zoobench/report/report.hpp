@@ -29,7 +29,7 @@ struct ConsoleOptions {
   bool quiet = false;    // no zoo-style line per benchmark as it finishes: the tables only
   bool wide = false;     // --table wide: the wide per-row table even when the GPU-vs-CPU table is shown
   // The folders in use: the fetch commands printed for absent models and data put them there.
-  std::filesystem::path models_dir, data_dir;
+  std::filesystem::path models_dir{}, data_dir{};
 };
 
 // out: the table stream (stdout). `pairs` are the selected backend/targets (empty: as configs say).
