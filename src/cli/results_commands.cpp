@@ -93,21 +93,24 @@ int run_compare_command(const CompareOptions& options, std::ostream& out, std::o
                    options.test == "mwu" ? CompareTest::MannWhitney : CompareTest::Bootstrap);
   out << compare_text(comparison, options.base_file, options.new_file);
   out.flush();
-  // A file that cannot be written is reported, but a regression still decides the exit code.
-  bool not_saved = false;
+  // A file that cannot be written is reported, but a regression still decides the exit code (CI gates on
+  // it); otherwise the failure's own code: 2 for a path that cannot be a file (ConfigError), 7 for a write.
+  int write_code = kExitOk;
   const auto write = [&](const std::string& file, const std::string& text) {
     if (file.empty()) return;
     try {
       write_output_file(file, text);
+    } catch (const ConfigError& e) {
+      err << "zoo-bench: error: " << e.what() << "\n";
+      if (write_code == kExitOk) write_code = kExitUsage;
     } catch (const WriteError& e) {
       err << "zoo-bench: error: " << e.what() << "\n";
-      not_saved = true;
+      if (write_code == kExitOk) write_code = kExitNotSaved;
     }
   };
   write(options.markdown_file, compare_markdown(comparison, options.base_file, options.new_file));
   write(options.json_file, compare_json(comparison, options.base_file, options.new_file).dump(2) + "\n");
-  if (comparison.regressed()) return kExitRegressed;
-  return not_saved ? kExitNotSaved : kExitOk;
+  return comparison.regressed() ? kExitRegressed : write_code;
 }
 
 }  // namespace zoobench

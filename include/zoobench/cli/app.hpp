@@ -51,7 +51,7 @@ void write_results_chart(const ResultSet& set, const std::string& results_file, 
 // `zoo-bench compare BASE NEW`: the comparison to `out`, --markdown/--json files. Returns kExitRegressed
 // when a row regressed significantly beyond the threshold, else kExitOk.
 // Output files that cannot be written are reported on `err`; a significant regression still exits 6 then
-// (it is what CI gates on), otherwise such a failure exits 7.
+// (it is what CI gates on), otherwise such a failure exits 2 (a path that cannot be a file) or 7 (a write).
 int run_compare_command(const CompareOptions& options, std::ostream& out, std::ostream& err);
 
 // `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.
