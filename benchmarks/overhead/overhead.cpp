@@ -7,8 +7,8 @@
 //   bare:      setInput + forward on a net read here, timed with steady_clock, run between zoo-bench's
 //              calls through Timing::after_call (outside zoo-bench's timed span). Its input blob is made
 //              afresh (untimed) before every call, as zoo-bench's preprocess makes one: a forward fed the
-//              same blob over and over was 4% faster than one fed a fresh blob (YuNet 160x120, OpenCV 4.6,
-//              2 threads), a difference of the workload, not of the harness (--bare-reuse-blob shows it).
+//              same blob over and over was 1-4% faster than one fed a fresh blob (YuNet 160x120, 2 threads,
+//              OpenCV 4.6 and 4.10), a difference of the workload, not of the harness (--bare-reuse-blob).
 // Each zoo-bench call is paired with the adjacent bare call (the bare call follows it in odd rounds and
 // precedes it in even ones), so drift hits both sides of a pair alike. The overhead is the median of the
 // paired ratios zoo/bare with a bootstrap 95% interval over the rounds and the pairs within them
