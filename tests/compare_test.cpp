@@ -48,6 +48,11 @@ json scaled(json results, double factor) {
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
+// Run 1 with every sample times `factor`, saved in `dir`.
+fs::path scaled_run1(double factor, const fs::path& dir, const std::string& name) {
+  return save_json(scaled(load_json(recorded("run1.recomputed.json")), factor), dir / name);
+}
+
 json compare_json_of(const fs::path& base, const fs::path& next, const std::string& extra, int& exit_code,
                      const fs::path& dir = test::scratch_dir()) {
   const fs::path out = dir / "compare.json";
@@ -121,7 +126,7 @@ TEST(CompareRecorded, TwoRunsOfTheSameBuildDoNotFlagARegression) {
 
 TEST(CompareSynthetic, AnInjectedTwentyPercentSlowdownIsCaught) {
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
   int code = -1;
   const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "", code, dir);
   EXPECT_EQ(code, kExitRegressed);
@@ -148,7 +153,7 @@ TEST(CompareSynthetic, AnInjectedTwentyPercentSlowdownIsCaught) {
 TEST(CompareSynthetic, AShiftOfEveryRowIsCaughtByTheGeometricMeanAlone) {
   // 8% on every row: beyond the 5% threshold, but within every row's simultaneous interval.
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.08), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.08, dir, "slowed.json");
   int code = -1;
   const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "", code, dir);
   EXPECT_EQ(code, kExitRegressed);
@@ -158,7 +163,7 @@ TEST(CompareSynthetic, AShiftOfEveryRowIsCaughtByTheGeometricMeanAlone) {
 
 TEST(CompareSynthetic, AThresholdAboveTheSlowdownPassesIt) {
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
   const auto r = run_zoo_bench(fmt::format("compare {} {} --threshold 40", quoted(recorded("run1.recomputed.json")),
                                            quoted(slowed)));
   EXPECT_EQ(r.exit_code, kExitOk) << r.output;
@@ -167,7 +172,7 @@ TEST(CompareSynthetic, AThresholdAboveTheSlowdownPassesIt) {
 
 TEST(CompareSynthetic, AFasterRunIsNotARegression) {
   const fs::path dir = test::scratch_dir();
-  const fs::path faster = save_json(scaled(load_json(recorded("run1.recomputed.json")), 0.8), dir / "faster.json");
+  const fs::path faster = scaled_run1(0.8, dir, "faster.json");
   int code = -1;
   const json j = compare_json_of(recorded("run1.recomputed.json"), faster, "", code, dir);
   EXPECT_EQ(code, kExitOk);
@@ -234,7 +239,7 @@ TEST(CompareSynthetic, APlacementChangeAndAChangedAnswerAreListed) {
 
 TEST(CompareSynthetic, TheRankTestCatchesAnInjectedSlowdownAndNotAFileAgainstItself) {
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
   int code = -1;
   const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "--test mwu", code, dir);
   EXPECT_EQ(code, kExitRegressed);
@@ -284,7 +289,7 @@ TEST(CompareCli, TheThresholdIsAPercentageWithOrWithoutTheSignAndAFractionIsWarn
 
 TEST(CompareCli, ARegressionExitsSixEvenWhenTheOutputFileCannotBeWritten) {
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
   const std::string unwritable = (dir / "no-such-folder" / "out.json").string();
   const auto regressed = run_zoo_bench(fmt::format("compare {} {} --json '{}'", quoted(recorded("run1.recomputed.json")),
                                                    quoted(slowed), unwritable));
