@@ -22,9 +22,10 @@ Data (D), first that applies:
   --build-dir DIR   build folder (default: build/ in the repository)
   --cmake-arg ARG   extra cmake configure argument, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
   --bin ZOO_BENCH   use this zoo-bench program and build nothing
-  --fetch           fetch what is missing first: model files with scripts/fetch_models.sh into M, the
-                    zoo's benchmark data with scripts/fetch_data.sh into D (needs network, or see their
-                    --from options); without it the script only says what is missing and how to get it
+  --fetch           fetch what the selected configs need and is missing first: model files with
+                    scripts/fetch_models.sh into M, the zoo's benchmark data with scripts/fetch_data.sh into D
+                    (needs network, or see their --from options); without it the script only says what is
+                    missing and how to get it (from zoo-bench --list with your selection)
   --help            show this help
 
 Exit status: 0 when every benchmark ran, or when nothing failed but some models were absent or not
