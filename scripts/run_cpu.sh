@@ -22,9 +22,10 @@ Data (D), first that applies:
   --build-dir DIR   build folder (default: build/ in the repository)
   --cmake-arg ARG   extra cmake configure argument, e.g. --cmake-arg -DOpenCV_DIR=/opt/opencv/lib/cmake/opencv4
   --bin ZOO_BENCH   use this zoo-bench program and build nothing
-  --fetch           fetch what is missing first: model files with scripts/fetch_models.sh into M, the
-                    zoo's benchmark data with scripts/fetch_data.sh into D (needs network, or see their
-                    --from options); without it the script only says what is missing and how to get it
+  --fetch           fetch what the selected configs need and is missing first: model files with
+                    scripts/fetch_models.sh into M, the zoo's benchmark data with scripts/fetch_data.sh into D
+                    (needs network, or see their --from options); without it the script only says what is
+                    missing and how to get it (from zoo-bench --list with your selection)
   --help            show this help
 
 Exit status: 0 when every benchmark ran, or when nothing failed but some models were absent or not
@@ -132,18 +133,25 @@ value_of() {
 models=$(value_of --models-dir "${models:-$root/models}")
 data=$(value_of --data-dir "${data:-$root/data}")
 
-# What is missing, exactly: the configs' model files (zoo-bench --list) and the zoo's data folders.
+# What is missing, exactly, for the selection (the caller's -c/--cfg, --all, --cfg-exclude, --configs-dir
+# and the other options travel with it): zoo-bench --list names the selected configs' model files and
+# their data folders, each "present" or "absent".
+list_args=()
+for arg in "${bench_args[@]}"; do
+  [[ $arg == --dry-run || $arg == --plan ]] || list_args+=("$arg")  # with --list they print the plan instead
+done
+listing=$("$bin" --list "${defaults[@]}" "${list_args[@]}" 2>/dev/null || true)
 missing_models() {
-  "$bin" --list --models-dir "$models" 2>/dev/null | awk '$NF == "absent" { print $(NF - 1) }'
+  awk '/^data:/ { exit } $NF == "absent" { print $(NF - 1) }' <<< "$listing"
 }
 missing_data() {
-  local name folder
-  while IFS=$'\t' read -r name _; do
-    [[ -z "$name" || "$name" == \#* ]] && continue
-    folder=$name
-    [[ $name == palm_detection ]] && folder=palm_detection_20230125
-    [[ -n "$(ls -A "$data/$folder" 2>/dev/null)" ]] || echo "$name"
-  done < "${ZOO_BENCH_DATA_TABLE:-$root/scripts/zoo_data.tsv}"
+  local folder name
+  awk 'seen && $NF == "absent" { print $(NF - 1) } /^data:/ { seen = 1 }' <<< "$listing" | while read -r folder; do
+    # The zoo's data names (scripts/zoo_data.tsv) are the top folders, but for palm detection's.
+    name=${folder%%/*}
+    [[ $name == palm_detection_20230125 ]] && name=palm_detection
+    echo "$name"
+  done | sort -u
 }
 report_missing() {
   local files names

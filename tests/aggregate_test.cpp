@@ -268,6 +268,17 @@ TEST(Aggregate, SpeedUpAgainstABaselineFileIsMarked) {
   EXPECT_TRUE(cuda_requirement_failures(set).empty()) << "the baseline's CPU row is no CUDA row";
 }
 
+TEST(Aggregate, OnlyTheBaselineRowsOfTheSelectedModelsAreListed) {
+  // The file holds the CPU rows of two models; this run selected one of them.
+  const ResultSet set = aggregate(Environment{}, {rec(1, 1, 1, {4, 4, 4})},
+                                  {rec(0, 1, 1, {12, 12, 12}), rec(0, 1, 1, {30, 30, 30}, "Other")}, "cpu.json",
+                                  default_tolerance);
+  ASSERT_EQ(set.rows.size(), 2u);
+  EXPECT_EQ(set.rows[1].model, "Fake");
+  EXPECT_TRUE(set.rows[1].from_baseline_file);
+  for (const auto& row : set.rows) EXPECT_NE(row.model, "Other") << "not selected in this run";
+}
+
 TEST(Aggregate, AGpuRowTheBaselineFileCannotServeSaysSo) {
   RunRecord other_size = rec(0, 1, 1, {12, 12, 12});
   other_size.input_size = cv::Size(320, 240);  // not the GPU row's input: no comparison

@@ -216,9 +216,9 @@ TEST(Cli, RequireCudaFailsWhenCudaIsNotReallyUsed) {
 // each table row; never in a pipe or with --quiet.
 bool have_script() { return test::run_command("command -v script >/dev/null").exit_code == 0; }
 
-test::CommandResult run_under_terminal(const std::string& args) {
-  // stty widens the pseudo-terminal so the whole line fits; `script` returns the command's exit code.
-  const std::string inner = fmt::format("stty cols 200; '{}' {}", ZOO_BENCH_BINARY, args);
+test::CommandResult run_under_terminal(const std::string& args, int columns = 200) {
+  // stty sets the pseudo-terminal's width (200: the whole line fits); `script` returns the command's exit code.
+  const std::string inner = fmt::format("stty cols {}; COLUMNS={} '{}' {}", columns, columns, ZOO_BENCH_BINARY, args);
   return test::run_command(fmt::format("script -qfec \"{}\" /dev/null </dev/null", inner));
 }
 
@@ -261,6 +261,20 @@ TEST(CliProgress, NoLineWhenStderrIsNotATerminalOrWithQuiet) {
   // --quiet: the tables, without the zoo-style row per benchmark.
   EXPECT_EQ(quiet.output.find("YuNet with ['face_detection_yunet_2023mar.onnx']"), std::string::npos) << quiet.output;
   EXPECT_NE(quiet.output.find("Results (median"), std::string::npos) << quiet.output;
+}
+
+TEST(CliProgress, At80ColumnsTheModelNameIsShortenedAndTargetTrialAndEtaStay) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found";
+  if (!have_script()) GTEST_SKIP() << "util-linux 'script' not installed";
+  const Workspace w = make_workspace();
+  const auto r = run_under_terminal("--all " + dirs(w) + " --warmup 0 --repeat 1", 80);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string first = std::string(kEraseLine) + "[1/2] config 1/2 face_detec...";
+  const auto at = r.output.find(first);
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const std::string line = r.output.substr(at + 4, r.output.find('\r', at + 4) - at - 4);
+  EXPECT_EQ(line.size(), 79u) << line;
+  EXPECT_NE(line.find("... on CPU, trial 1/1, ETA after the first benchmark"), std::string::npos) << line;
 }
 
 TEST(CliProgress, QuietAndVerboseExcludeEachOther) {

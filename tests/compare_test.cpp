@@ -48,6 +48,11 @@ json scaled(json results, double factor) {
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
+// Run 1 with every sample times `factor`, saved in `dir`.
+fs::path scaled_run1(double factor, const fs::path& dir, const std::string& name) {
+  return save_json(scaled(load_json(recorded("run1.recomputed.json")), factor), dir / name);
+}
+
 json compare_json_of(const fs::path& base, const fs::path& next, const std::string& extra, int& exit_code,
                      const fs::path& dir = test::scratch_dir()) {
   const fs::path out = dir / "compare.json";
@@ -121,7 +126,7 @@ TEST(CompareRecorded, TwoRunsOfTheSameBuildDoNotFlagARegression) {
 
 TEST(CompareSynthetic, AnInjectedTwentyPercentSlowdownIsCaught) {
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
   int code = -1;
   const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "", code, dir);
   EXPECT_EQ(code, kExitRegressed);
@@ -148,7 +153,7 @@ TEST(CompareSynthetic, AnInjectedTwentyPercentSlowdownIsCaught) {
 TEST(CompareSynthetic, AShiftOfEveryRowIsCaughtByTheGeometricMeanAlone) {
   // 8% on every row: beyond the 5% threshold, but within every row's simultaneous interval.
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.08), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.08, dir, "slowed.json");
   int code = -1;
   const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "", code, dir);
   EXPECT_EQ(code, kExitRegressed);
@@ -158,7 +163,7 @@ TEST(CompareSynthetic, AShiftOfEveryRowIsCaughtByTheGeometricMeanAlone) {
 
 TEST(CompareSynthetic, AThresholdAboveTheSlowdownPassesIt) {
   const fs::path dir = test::scratch_dir();
-  const fs::path slowed = save_json(scaled(load_json(recorded("run1.recomputed.json")), 1.2), dir / "slowed.json");
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
   const auto r = run_zoo_bench(fmt::format("compare {} {} --threshold 40", quoted(recorded("run1.recomputed.json")),
                                            quoted(slowed)));
   EXPECT_EQ(r.exit_code, kExitOk) << r.output;
@@ -167,7 +172,7 @@ TEST(CompareSynthetic, AThresholdAboveTheSlowdownPassesIt) {
 
 TEST(CompareSynthetic, AFasterRunIsNotARegression) {
   const fs::path dir = test::scratch_dir();
-  const fs::path faster = save_json(scaled(load_json(recorded("run1.recomputed.json")), 0.8), dir / "faster.json");
+  const fs::path faster = scaled_run1(0.8, dir, "faster.json");
   int code = -1;
   const json j = compare_json_of(recorded("run1.recomputed.json"), faster, "", code, dir);
   EXPECT_EQ(code, kExitOk);
@@ -230,6 +235,72 @@ TEST(CompareSynthetic, APlacementChangeAndAChangedAnswerAreListed) {
   }
   EXPECT_TRUE(placement) << j.at("changes").dump(1);
   EXPECT_TRUE(answers) << j.at("changes").dump(1);
+}
+
+TEST(CompareSynthetic, TheRankTestCatchesAnInjectedSlowdownAndNotAFileAgainstItself) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
+  int code = -1;
+  const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, "--test mwu", code, dir);
+  EXPECT_EQ(code, kExitRegressed);
+  EXPECT_EQ(j.at("test"), "mwu");
+  int regressed = 0;
+  for (const auto& r : j.at("rows")) {
+    ASSERT_TRUE(r.at("rank_test_p").is_number()) << r.dump();
+    if (r.at("verdict") == "REGRESSED") {
+      ++regressed;
+      EXPECT_LT(r.at("rank_test_p").get<double>(), 0.05 / 51) << r.dump();
+    } else {
+      EXPECT_EQ(r.at("verdict"), "slower (not significant)") << r.dump();
+    }
+  }
+  // All 36 raw samples of a row against all 36: more rows are pinned than by three trial medians.
+  int by_interval = 0;
+  int interval_code = -1;
+  for (const auto& r : compare_json_of(recorded("run1.recomputed.json"), slowed, "", interval_code, dir).at("rows")) {
+    by_interval += r.at("verdict") == "REGRESSED";
+  }
+  EXPECT_GT(regressed, by_interval);
+
+  const json same = compare_json_of(recorded("run1.recomputed.json"), recorded("run1.recomputed.json"), "--test mwu",
+                                    code, dir);
+  EXPECT_EQ(code, kExitOk);
+  for (const auto& r : same.at("rows")) EXPECT_EQ(r.at("verdict"), "same") << r.dump();
+}
+
+TEST(CompareCli, TheThresholdIsAPercentageWithOrWithoutTheSignAndAFractionIsWarnedAbout) {
+  const std::string run1 = quoted(recorded("run1.recomputed.json"));
+  const auto with_sign = run_zoo_bench(fmt::format("compare {0} {0} --threshold 5%", run1));
+  EXPECT_EQ(with_sign.exit_code, kExitOk) << with_sign.output;
+  EXPECT_NE(with_sign.output.find("at a 5% threshold"), std::string::npos) << with_sign.output;
+  EXPECT_EQ(with_sign.output.find("warning"), std::string::npos) << with_sign.output;
+
+  const auto fraction = run_zoo_bench(fmt::format("compare {0} {0} --threshold 0.05", run1));
+  EXPECT_EQ(fraction.exit_code, kExitOk) << fraction.output;
+  EXPECT_NE(fraction.output.find("zoo-bench: warning: --threshold 0.05 means 0.05%; did you mean 5?\n"),
+            std::string::npos)
+      << fraction.output;
+  EXPECT_NE(fraction.output.find("at a 0.05% threshold"), std::string::npos) << fraction.output;
+
+  const auto junk = run_zoo_bench(fmt::format("compare {0} {0} --threshold five", run1));
+  EXPECT_EQ(junk.exit_code, kExitUsage) << junk.output;
+  EXPECT_NE(junk.output.find("--threshold five: give a percentage"), std::string::npos) << junk.output;
+}
+
+TEST(CompareCli, ARegressionExitsSixEvenWhenTheOutputFileCannotBeWritten) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path slowed = scaled_run1(1.2, dir, "slowed.json");
+  const std::string unwritable = (dir / "no-such-folder" / "out.json").string();
+  const auto regressed = run_zoo_bench(fmt::format("compare {} {} --json '{}'", quoted(recorded("run1.recomputed.json")),
+                                                   quoted(slowed), unwritable));
+  EXPECT_EQ(regressed.exit_code, kExitRegressed) << regressed.output;
+  EXPECT_NE(regressed.output.find("zoo-bench: error: " + unwritable), std::string::npos) << regressed.output;
+  EXPECT_NE(regressed.output.find("Verdict: REGRESSION"), std::string::npos) << regressed.output;
+  // Without a regression the failure's own code decides: a folder that does not exist is a usage error.
+  const auto same = run_zoo_bench(fmt::format("compare {0} {0} --markdown '{1}'", quoted(recorded("run1.recomputed.json")),
+                                              unwritable));
+  EXPECT_EQ(same.exit_code, kExitUsage) << same.output;
+  EXPECT_NE(same.output.find("zoo-bench: error: " + unwritable), std::string::npos) << same.output;
 }
 
 TEST(CompareCli, MarkdownHasTheTableTheVerdictAndTheGeometricMean) {

@@ -220,8 +220,8 @@ TEST(RunCpu, SaysWhichModelsAndDataAreMissingAndFetchesThemWithFetch) {
   EXPECT_EQ(read_text(models / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx"),
             read_text(yunet_dir / "face_detection_yunet_2023mar.onnx"));
   EXPECT_TRUE(fs::exists(data / "face_detection" / "face.txt")) << fetched.output;
-  // The zoo files no mirror has are reported, and zoo-bench still runs (here: its plan).
-  EXPECT_NE(fetched.output.find("fetch_models.sh could not fetch everything"), std::string::npos) << fetched.output;
+  // Only the selection's file was asked for, so the mirror had everything; zoo-bench then runs (here: its plan).
+  EXPECT_EQ(fetched.output.find("fetch_models.sh could not fetch everything"), std::string::npos) << fetched.output;
   EXPECT_NE(fetched.output.find("face_detection_yunet_2023mar.onnx']"), std::string::npos) << fetched.output;
 
   // What is there now is no longer listed.
@@ -230,6 +230,44 @@ TEST(RunCpu, SaysWhichModelsAndDataAreMissingAndFetchesThemWithFetch) {
   EXPECT_EQ(after.output.find("  face_detection_yunet/face_detection_yunet_2023mar.onnx\n"), std::string::npos)
       << after.output;
   EXPECT_EQ(after.output.find("data folder(s) missing"), std::string::npos) << after.output;
+}
+
+// Only what the selection needs: one config selected, its model files and its data folder, nothing of
+// the other configs (an empty models folder and data root, no network: nothing is fetched without --fetch).
+TEST(RunCpu, ListsOnlyWhatTheSelectedConfigsNeed) {
+  const fs::path root = test::scratch_dir() / "run_cpu_selection";
+  fs::remove_all(root);
+  fs::create_directories(root / "models");
+  fs::create_directories(root / "data");
+  const std::string run_cpu =
+      fmt::format("cd '{}' && timeout 120 bash '{}' --bin '{}' -- --models-dir '{}' --data-dir '{}' ",
+                  test::source_dir().string(), script("run_cpu.sh"), ZOO_BENCH_BINARY, (root / "models").string(),
+                  (root / "data").string());
+
+  const auto one = run_command(run_cpu + "-c configs/face_detection_yunet.yaml --dry-run");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_NE(one.output.find("1 model file(s) missing in " + (root / "models").string() +
+                            ":\n  face_detection_yunet/face_detection_yunet_2023mar.onnx\n"),
+            std::string::npos)
+      << one.output;
+  EXPECT_NE(one.output.find("1 data folder(s) missing or empty in " + (root / "data").string() + ": face_detection\n"),
+            std::string::npos)
+      << one.output;
+  EXPECT_NE(one.output.find("scripts/fetch_models.sh --dest " + (root / "models").string() +
+                            " --only face_detection_yunet)"),
+            std::string::npos)
+      << one.output;
+  EXPECT_EQ(one.output.find("text_recognition"), std::string::npos) << "not selected:\n" << one.output;
+
+  // Two configs (palm detection's zoo data name differs from its folder): both, and only both.
+  const auto two = run_command(run_cpu + "-c configs/face_detection_yunet.yaml -c configs/palm_detection_mediapipe.yaml "
+                               "--dry-run");
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_NE(two.output.find("2 data folder(s) missing or empty in " + (root / "data").string() +
+                            ": face_detection palm_detection\n"),
+            std::string::npos)
+      << two.output;
+  EXPECT_EQ(two.output.find("text_recognition"), std::string::npos) << two.output;
 }
 
 }  // namespace

@@ -331,6 +331,53 @@ TEST(ReportGolden, QuietConsoleHasNoRowPerBenchmarkButKeepsFailuresAndTables) {
   EXPECT_NE(out.str().find(kCounts), std::string::npos) << out.str();
 }
 
+// The default console (item 4 of issue 12): the GPU-vs-CPU table is the result table and ends the output;
+// the wide per-row table only with --table wide (or --verbose).
+TEST(ReportGolden, DefaultConsoleEndsWithTheSideBySideTableAndPrintsTheWideOneOnlyOnRequest) {
+  ResultSet set = golden_set();
+  BenchmarkRow failed = set.rows.front();
+  failed.status = Status::Failed;
+  failed.message = "broken file";
+  set.rows.push_back(failed);
+  std::ostringstream plain, wide;
+  make_console_reporter(plain, {})->results(set, true);
+  ConsoleOptions wide_options;
+  wide_options.wide = true;
+  make_console_reporter(wide, {}, wide_options)->results(set, true);
+  EXPECT_EQ(plain.str().find(kRowsText), std::string::npos) << plain.str();
+  ASSERT_GE(plain.str().size(), kComparisonText.size());
+  EXPECT_EQ(plain.str().substr(plain.str().size() - kComparisonText.size()), kComparisonText) << plain.str();
+  EXPECT_NE(plain.str().find("FAILED  broken file"), std::string::npos) << "failures keep their line:\n" << plain.str();
+  EXPECT_NE(wide.str().find(kRowsText), std::string::npos) << wide.str();
+  EXPECT_EQ(wide.str().substr(wide.str().size() - kComparisonText.size()), kComparisonText) << wide.str();
+}
+
+// The fetch commands name the folders in use: --dest only when they are not the scripts' own defaults.
+TEST(ReportViews, AbsentSummaryFetchCommandsPutFilesIntoTheFoldersInUse) {
+  ResultSet set;
+  BenchmarkRow model_absent;
+  model_absent.config = "face_detection_yunet.yaml";
+  model_absent.model = "YuNet";
+  model_absent.backend_target = backend_target_at(0);
+  model_absent.status = Status::Missing;
+  BenchmarkRow data_absent = model_absent;
+  data_absent.file_list = "['face_detection_yunet_2023mar.onnx']";
+  set.rows = {model_absent, data_absent};
+  const auto text = [&](const std::filesystem::path& models, const std::filesystem::path& data) {
+    std::string all;
+    for (const auto& line : absent_summary(set, models, data)) all += line + "\n";
+    return all;
+  };
+  const std::string custom = text("/tmp/my models", "/srv/zoo-data");
+  EXPECT_NE(custom.find("scripts/fetch_models.sh --only face_detection_yunet --dest '/tmp/my models'\n"),
+            std::string::npos) << custom;
+  EXPECT_NE(custom.find("scripts/fetch_data.sh --dest /srv/zoo-data, or point"), std::string::npos) << custom;
+  const std::filesystem::path source(ZOO_BENCH_TEST_SOURCE_DIR);
+  const std::string defaults = text(source.parent_path() / "models", source.parent_path() / "data");
+  EXPECT_EQ(defaults.find("--dest"), std::string::npos) << defaults;
+  EXPECT_NE(defaults.find("scripts/fetch_models.sh --only face_detection_yunet\n"), std::string::npos) << defaults;
+}
+
 TEST(ReportViews, AbsentSummaryIsEmptyWhenNothingIsMissing) {
   ResultSet set = golden_set();
   set.rows.pop_back();  // the absent row

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -128,6 +129,31 @@ TEST(StandInCli, CudaWithoutCudaInOpenCvFallsBackWithCpuBaselineAndNoSpeedUp) {
   EXPECT_EQ(comparison.find("x ("), std::string::npos) << "no speed-up may be shown: " << comparison;
 }
 
+// The mission's own command: the GPU-vs-CPU table is the result table and the output ends with it; the
+// wide per-row table only on request.
+TEST(StandInCli, TheUsersCommandEndsWithTheGpuVsCpuTableAndTheWideTableIsOnRequest) {
+  if (have_cuda()) GTEST_SKIP() << "this OpenCV has CUDA: the CUDA row would really run";
+  const Workspace w = make_workspace();
+  const auto r = run_zoo_bench("--all " + w.dirs() + " --backend-target 2 --trials 1 --warmup 0 --repeat 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto table = r.output.find("\nGPU vs CPU (");
+  ASSERT_NE(table, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("\nResults (median"), std::string::npos) << r.output;
+  // Nothing but the table's own lines after its title.
+  const std::string rest = r.output.substr(table + 1);
+  EXPECT_EQ(std::count(rest.begin(), rest.end(), '\n'), 3) << rest;  // title, header, one benchmark
+  EXPECT_NE(rest.find("CUDA_FP16 speed-up (95% CI)  CUDA_FP16 placement  CUDA_FP16 answer"), std::string::npos) << rest;
+
+  const auto wide = run_zoo_bench("--all " + w.dirs() + " --backend-target 2 --trials 1 --warmup 0 --repeat 1 "
+                                  "--table wide");
+  ASSERT_EQ(wide.exit_code, 0) << wide.output;
+  const auto rows = wide.output.find("\nResults (median");
+  ASSERT_NE(rows, std::string::npos) << wide.output;
+  EXPECT_GT(wide.output.find("\nGPU vs CPU ("), rows) << wide.output;
+  const auto bad = run_zoo_bench("--all " + w.dirs() + " --table narrow");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+}
+
 TEST(StandInCli, RequireCudaExits4WhenCudaFallsBack) {
   if (have_cuda()) GTEST_SKIP() << "this OpenCV has CUDA: the CUDA row would really run";
   const Workspace w = make_workspace();
@@ -216,7 +242,10 @@ TEST(StandInCli, BaselineFileGivesTheAcceleratorRowsASpeedUpVsBaselineFile) {
   EXPECT_EQ(baseline.at("trials"), 2) << "the file's two CPU trials";
   EXPECT_EQ(baseline.at("median_ms"), read_json(cpu_json).at("rows").at(0).at("median_ms"))
       << "the baseline row is recomputed from the file's samples";
-  EXPECT_NE(r.output.find("CPU (baseline file)"), std::string::npos) << r.output;
+  // The side-by-side table marks the CPU median read from the file.
+  const auto table = r.output.find("\nGPU vs CPU (");
+  ASSERT_NE(table, std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" (file)", table), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("CUDA speed-up (95% CI)"), std::string::npos) << r.output;
 }
 

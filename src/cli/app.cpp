@@ -18,6 +18,7 @@
 #include <opencv2/core.hpp>
 
 #include "zoobench/catalog/catalog.hpp"
+#include "zoobench/cli/data_listing.hpp"
 #include "zoobench/cli/device_run.hpp"
 #include "zoobench/device/device_choice.hpp"
 #include "zoobench/plan/split.hpp"
@@ -246,11 +247,12 @@ class ConfigNumbers {
   std::map<std::string, std::size_t> m_number;
 };
 
-// "config 2/9 face_detection_yunet.yaml: YuNet ['a.onnx'] on CUDA, trial 1/3"
-std::string progress_label(const PlanItem& item, const ConfigNumbers& configs) {
-  return fmt::format("config {}/{} {}: {} {} on {}, trial {}/{}", configs.of(item.config_name), configs.count(),
-                     item.config_name, item.family != nullptr ? item.family->name : "-", item.variant.file_list(),
-                     item.backend_target.name, item.trial, item.trials);
+// "config 2/9", "face_detection_yunet.yaml: YuNet ['a.onnx']", "on CUDA, trial 1/3"
+ProgressLabel progress_label(const PlanItem& item, const ConfigNumbers& configs) {
+  return {fmt::format("config {}/{}", configs.of(item.config_name), configs.count()),
+          fmt::format("{}: {} {}", item.config_name, item.family != nullptr ? item.family->name : "-",
+                      item.variant.file_list()),
+          fmt::format("on {}, trial {}/{}", item.backend_target.name, item.trial, item.trials)};
 }
 
 // Files first: an unwritable one stops the run before anything is measured (its begin() checks).
@@ -401,7 +403,9 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
 
   std::vector<std::unique_ptr<Reporter>> reporters =
       make_reporters(json_file, options.csv_file, options.markdown_file, out, header_pairs,
-                     ConsoleOptions{options.verbose, options.quiet});
+                     ConsoleOptions{options.verbose, options.quiet, options.table_wide,
+                                    resolve_dir(Resource::Models, options.models_dir),
+                                    resolve_dir(Resource::Data, options.data_dir)});
   if (!json_file.empty()) {
     // Right after the JSON reporter (first in the list), whose begin() names a bad path first; records
     // reach every reporter before any snapshot is written, so the journal is always ahead of the file.
@@ -491,6 +495,7 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
              models_dir.string());
   Table table({"config", "model", "task", "precision", "file", "status"});
   int problems = 0;
+  std::vector<BenchmarkConfig> loaded;  // for the data table
   for (const auto& file : config_files) {
     BenchmarkConfig config;
     try {
@@ -500,6 +505,7 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
       ++problems;
       continue;
     }
+    loaded.push_back(config);
     const std::string name = file.filename().string();
     const Family* family = find_family(config.model_name);
     if (family == nullptr) {
@@ -524,6 +530,8 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
     }
   }
   fmt::print(out, "{}", table.to_text());
+  const fs::path data_dir = resolve_dir(Resource::Data, options.data_dir);
+  fmt::print(out, "\ndata:    {}\n\n{}", data_dir.string(), data_folder_table(loaded, data_dir).to_text());
   return problems > 0 ? kExitUsage : kExitOk;
 }
 

@@ -95,11 +95,15 @@ void bind_options(CLI::App& app, BenchOptions& o) {
                  "many seconds: its rows are FAILED (timed out) and the run goes on")
       ->check(CLI::PositiveNumber);
   CLI::Option* quiet = app.add_flag(
-      "-q,--quiet", o.quiet, "No progress line, no row per benchmark as it ends; with a GPU target only the GPU-vs-CPU table "
-      "(files keep every column)");
+      "-q,--quiet", o.quiet, "No progress line, no row per benchmark as it ends: the tables only (files keep every column)");
   app.add_flag("--verbose", o.verbose, "List every absent model and data folder on its own line (default: one "
-                                       "summary line with the command that fetches them)")
+                                       "summary line with the command that fetches them); also prints the wide table")
       ->excludes(quiet);
+  app.add_option_function<std::string>(
+         "--table", [&o](const std::string& v) { o.table_wide = v == "wide"; },
+         "side-by-side (default): with several backend/targets the GPU-vs-CPU table is the result table; wide: "
+         "also the per-row table with stages, first call and trials")
+      ->check(CLI::IsMember({"side-by-side", "wide"}));
   app.add_option("--device", o.device,
                  "CUDA device for the CUDA backend/targets: an index (0, 1, ...; as after CUDA_VISIBLE_DEVICES) or "
                  "'all' to spread the trials over every visible GPU, one worker thread each (default: OpenCV's, 0)");
@@ -208,9 +212,13 @@ int cli_main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   compare->add_option("new", compare_options.new_file, "The results file to judge")->required()->check(CLI::ExistingFile);
-  compare->add_option("--threshold", compare_options.threshold_percent,
-                      "Practical threshold in percent: a row regressed when its whole interval of NEW/BASE lies "
-                      "above 1 + threshold (default 5)");
+  compare->add_option("--threshold", compare_options.threshold_text,
+                      "Practical threshold in percent, '5' or '5%': a row regressed when its whole interval of "
+                      "NEW/BASE lies above 1 + threshold (default 5; a bare value below 1 is warned about)");
+  compare->add_option("--test", compare_options.test,
+                      "What makes a row's change significant: bootstrap (default; its simultaneous interval) or mwu "
+                      "(the Mann-Whitney U rank test on all raw samples)")
+      ->check(CLI::IsMember({"bootstrap", "mwu"}));
   compare->add_option("--markdown", compare_options.markdown_file, "Also write the comparison as Markdown");
   compare->add_option("--json", compare_options.json_file, "Also write the comparison as JSON");
 
@@ -231,7 +239,7 @@ int cli_main(int argc, char** argv) {
       return run_profile_command(profile_bench, profile_options, joined_command_line(argc, argv), std::cout,
                                  std::cerr);
     }
-    if (compare->parsed()) return run_compare_command(compare_options, std::cout);
+    if (compare->parsed()) return run_compare_command(compare_options, std::cout, std::cerr);
     if (options.list && !options.dry_run) return list_configs(options, std::cout, std::cerr);
     if (!options.all && options.configs.empty() && !options.dry_run) {
       std::cerr << "zoo-bench: error: nothing to run: give --all or --cfg FILE (or --list)\n"

@@ -27,6 +27,27 @@ ResultSet load_results(const std::string& file) {
   return set;
 }
 
+// "5", "5%" or "0.5": percent. A bare value below 1 is most likely a fraction meant as a percentage.
+double parse_threshold_percent(const std::string& text, std::ostream& err) {
+  const bool percent_sign = !text.empty() && text.back() == '%';
+  const std::string number = percent_sign ? text.substr(0, text.size() - 1) : text;
+  double value = -1;
+  std::size_t used = 0;
+  try {
+    value = std::stod(number, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (number.empty() || used != number.size() || !(value >= 0 && value < 1000)) {
+    throw ConfigError(fmt::format("--threshold {}: give a percentage from 0 to 1000, e.g. --threshold 5 or 5%", text));
+  }
+  if (!percent_sign && value > 0 && value < 1) {
+    err << fmt::format("zoo-bench: warning: --threshold {} means {:g}%; did you mean {:g}?\n", text, value,
+                       value * 100);
+  }
+  return value;
+}
+
 }  // namespace
 
 int run_cross_report(const ReportOptions& options, std::ostream& out) {
@@ -62,23 +83,34 @@ void write_results_chart(const ResultSet& set, const std::string& results_file, 
   write_output_file(svg_file, svg_chart(cross_table(runs), runs));
 }
 
-int run_compare_command(const CompareOptions& options, std::ostream& out) {
-  if (!(options.threshold_percent >= 0 && options.threshold_percent < 1000)) {
-    throw ConfigError(fmt::format("--threshold {}: give a percentage from 0 to 1000, e.g. --threshold 5",
-                                  options.threshold_percent));
-  }
+int run_compare_command(const CompareOptions& options, std::ostream& out, std::ostream& err) {
+  const double threshold_percent =
+      options.threshold_text.empty() ? options.threshold_percent : parse_threshold_percent(options.threshold_text, err);
   const ResultSet base = load_results(options.base_file);
   const ResultSet next = load_results(options.new_file);
   const RunComparison comparison =
-      compare_runs(base, next, options.threshold_percent / 100.0, tolerance_for_model);
+      compare_runs(base, next, threshold_percent / 100.0, tolerance_for_model,
+                   options.test == "mwu" ? CompareTest::MannWhitney : CompareTest::Bootstrap);
   out << compare_text(comparison, options.base_file, options.new_file);
-  if (!options.markdown_file.empty()) {
-    write_output_file(options.markdown_file, compare_markdown(comparison, options.base_file, options.new_file));
-  }
-  if (!options.json_file.empty()) {
-    write_output_file(options.json_file, compare_json(comparison, options.base_file, options.new_file).dump(2) + "\n");
-  }
-  return comparison.regressed() ? kExitRegressed : kExitOk;
+  out.flush();
+  // A file that cannot be written is reported, but a regression still decides the exit code (CI gates on
+  // it); otherwise the failure's own code: 2 for a path that cannot be a file (ConfigError), 7 for a write.
+  int write_code = kExitOk;
+  const auto write = [&](const std::string& file, const std::string& text) {
+    if (file.empty()) return;
+    try {
+      write_output_file(file, text);
+    } catch (const ConfigError& e) {
+      err << "zoo-bench: error: " << e.what() << "\n";
+      if (write_code == kExitOk) write_code = kExitUsage;
+    } catch (const WriteError& e) {
+      err << "zoo-bench: error: " << e.what() << "\n";
+      if (write_code == kExitOk) write_code = kExitNotSaved;
+    }
+  };
+  write(options.markdown_file, compare_markdown(comparison, options.base_file, options.new_file));
+  write(options.json_file, compare_json(comparison, options.base_file, options.new_file).dump(2) + "\n");
+  return comparison.regressed() ? kExitRegressed : write_code;
 }
 
 }  // namespace zoobench

@@ -1,6 +1,9 @@
 #include "zoobench/config/paths.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 namespace zoobench {
@@ -50,6 +53,24 @@ fs::path resolve_dir(Resource resource, const std::string& explicit_value) {
     if (fs::is_directory(candidate, ec)) return candidate;
   }
   return candidates.front();
+}
+
+std::string shell_quoted(const std::string& text) {
+  const auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("_./-+:=@,%").find(c) != std::string_view::npos;
+  };
+  if (!text.empty() && std::all_of(text.begin(), text.end(), plain)) return text;
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string fetch_dest_option(Resource resource, const fs::path& dir) {
+  std::error_code ec;
+  const fs::path wanted = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+  const fs::path script_default = fs::weakly_canonical(fs::path(ZOO_BENCH_SOURCE_DIR) / folder_for(resource), ec);
+  if (dir.empty() || wanted == script_default) return "";
+  return " --dest " + shell_quoted((wanted.empty() ? fs::absolute(dir, ec) : wanted).string());
 }
 
 }  // namespace zoobench

@@ -28,6 +28,7 @@ class ImageStrategy final : public Measurable {
           } else {
             call(item.image, label_row, samples);
           }
+          if (timing.after_call) timing.after_call(samples != nullptr);
         }
         out.answers.push_back(m_model->result());
         if (out.raw_outputs.empty()) {

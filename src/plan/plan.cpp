@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "zoobench/config/paths.hpp"
 #include "zoobench/error.hpp"
 
 namespace zoobench {
@@ -76,8 +77,9 @@ std::pair<Status, std::string> family_problem(const BenchmarkConfig& config, con
     const std::string folder = (options.models_dir / family->folder).string();
     return {Status::Missing,
             family->where_to_get.empty()
-                ? fmt::format("no model files in {} (fetch them with scripts/fetch_models.sh --only {}, or point "
-                              "--models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)", folder, family->folder)
+                ? fmt::format("no model files in {} (fetch them with scripts/fetch_models.sh --only {}{}, or point "
+                              "--models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)", folder, family->folder,
+                              fetch_dest_option(Resource::Models, options.models_dir))
                 : fmt::format("no model files in {}: put {} there (the zoo does not publish them)", folder,
                               family->where_to_get)};
   }

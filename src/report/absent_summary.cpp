@@ -6,9 +6,12 @@
 #include <set>
 
 #include "zoobench/catalog/catalog.hpp"
+#include "zoobench/config/paths.hpp"
 #include "zoobench/report/report.hpp"
 
 namespace zoobench {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -20,7 +23,7 @@ std::string joined(const std::set<std::string>& items, const char* separator) {
 
 }  // namespace
 
-std::vector<std::string> absent_summary(const ResultSet& set) {
+std::vector<std::string> absent_summary(const ResultSet& set, const fs::path& models_dir, const fs::path& data_dir) {
   std::set<std::string> fetchable_folders, fetchable_models, unpublished, data_configs;
   for (const auto& r : set.rows) {
     if (r.status != Status::Missing) continue;
@@ -40,18 +43,18 @@ std::vector<std::string> absent_summary(const ResultSet& set) {
   }
   std::vector<std::string> lines;
   if (!fetchable_models.empty()) {
-    lines.push_back(fmt::format("Absent models ({}): {}; fetch them with: scripts/fetch_models.sh --only {}",
+    lines.push_back(fmt::format("Absent models ({}): {}; fetch them with: scripts/fetch_models.sh --only {}{}",
                                 fetchable_models.size(), joined(fetchable_models, ", "),
-                                joined(fetchable_folders, ",")));
+                                joined(fetchable_folders, ","), fetch_dest_option(Resource::Models, models_dir)));
   }
   if (!unpublished.empty()) {
     lines.push_back(fmt::format("Absent models without a download ({}): {}; --verbose says where to get them",
                                 unpublished.size(), joined(unpublished, ", ")));
   }
   if (!data_configs.empty()) {
-    lines.push_back(fmt::format("Absent data ({} configs): {}; fetch it with: scripts/fetch_data.sh, or point "
+    lines.push_back(fmt::format("Absent data ({} configs): {}; fetch it with: scripts/fetch_data.sh{}, or point "
                                 "--data-dir at the zoo's benchmark data", data_configs.size(),
-                                joined(data_configs, ", ")));
+                                joined(data_configs, ", "), fetch_dest_option(Resource::Data, data_dir)));
   }
   if (!lines.empty()) lines.push_back("(--verbose lists every absent model and data folder with its reason)");
   return lines;

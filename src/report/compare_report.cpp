@@ -42,9 +42,11 @@ std::string verdict_line(const RunComparison& c) {
   }
   std::string line = fmt::format(
       "Verdict: {}. {} rows compared at a {} threshold: {} regressed, {} improved, {} slower but not significantly "
-      "(the interval reaches inside the threshold).",
+      "({}).",
       c.regressed() ? "REGRESSION" : "no significant regression", c.rows.size(), threshold_text(c), regressed,
-      improved, slower);
+      improved, slower,
+      c.test == CompareTest::MannWhitney ? "the rank test does not put them beyond the threshold"
+                                         : "the interval reaches inside the threshold");
   if (!c.summaries.empty() && c.summaries.back().verdict == ChangeVerdict::Regressed) {
     line += fmt::format(" The geometric mean over {} regressed: {}.", c.summaries.back().scope,
                         ratio_text(c.summaries.back().ratio, c.summaries.back().ci95));
@@ -56,7 +58,19 @@ std::string verdict_line(const RunComparison& c) {
   return line;
 }
 
-std::string method_line() {
+std::string method_line(const RunComparison& c) {
+  if (c.test == CompareTest::MannWhitney) {
+    return fmt::format(
+        "Ratio = NEW median / BASE median (median of trial medians), with the bootstrap interval for reference. "
+        "Verdict (--test mwu): the Mann-Whitney U rank test on all raw samples of all trials, NEW against BASE "
+        "x (1 + threshold) and against BASE / (1 + threshold), two-sided at {:.2g} per row (Bonferroni: 0.05 / {} "
+        "rows); 'MWU p' is the p of the side the ratio lies on (normal approximation with tie correction; exact "
+        "for small samples without ties). REGRESSED: NEW's samples lie significantly above BASE's scaled by 1 + "
+        "threshold. The samples of one run are not independent draws (a run's drift moves them together), so "
+        "this test is bolder than the default interval. Geometric-mean interval: Student t over the rows' log "
+        "ratios; the one over all rows also decides.",
+        c.alpha, c.compared);
+  }
   return "Ratio = NEW median / BASE median (median of trial medians). Interval: envelope of a bootstrap over both "
          "runs' trials and samples and Welch's t over their trial medians, simultaneous at 95% over all rows "
          "compared (Bonferroni: each row at 1 - 0.05/rows), so that 'any row regressed' is wrong at most 5% of "
@@ -75,17 +89,31 @@ std::string ratio_text(double ratio, const std::optional<stats::Interval>& ci95)
 
 Table change_table(const RunComparison& comparison) {
   using A = Table::Align;
-  Table table({"model", "size", "target", "BASE ms", "NEW ms", "NEW/BASE (simultaneous 95% CI)", "verdict", "placement",
-               "answers vs BASE"},
-              {A::Left, A::Left, A::Left, A::Right, A::Right, A::Right, A::Left, A::Left, A::Left});
+  const bool rank = comparison.test == CompareTest::MannWhitney;
+  std::vector<std::string> headers = {"model", "size", "target", "BASE ms", "NEW ms", "NEW/BASE (simultaneous 95% CI)"};
+  std::vector<A> align = {A::Left, A::Left, A::Left, A::Right, A::Right, A::Right};
+  if (rank) {
+    headers.push_back("MWU p");
+    align.push_back(A::Right);
+  }
+  for (const char* h : {"verdict", "placement", "answers vs BASE"}) {
+    headers.push_back(h);
+    align.push_back(A::Left);
+  }
+  Table table(headers, align);
   for (const auto& c : comparison.rows) {
-    table.add_row({row_name(*c.base), size_text(c.base->input_size), target_text(*c.base), format_ms(c.base->median),
-                   format_ms(c.next->median), ratio_text(c.ratio, c.ci95), verdict_name(c.verdict),
-                   placement_change(c), answers_text(c)});
+    std::vector<std::string> cells = {row_name(*c.base), size_text(c.base->input_size), target_text(*c.base),
+                                      format_ms(c.base->median), format_ms(c.next->median), ratio_text(c.ratio, c.ci95)};
+    if (rank) cells.push_back(c.rank_p ? fmt::format("{:.2g}", *c.rank_p) : "-");
+    for (auto&& cell : {std::string(verdict_name(c.verdict)), placement_change(c), answers_text(c)}) cells.push_back(cell);
+    table.add_row(std::move(cells));
   }
   for (const auto& g : comparison.summaries) {
-    table.add_row({fmt::format("geometric mean ({} rows)", g.rows), "", g.scope, "", "", ratio_text(g.ratio, g.ci95),
-                   verdict_name(g.verdict), "", ""});
+    std::vector<std::string> cells = {fmt::format("geometric mean ({} rows)", g.rows), "", g.scope, "", "",
+                                      ratio_text(g.ratio, g.ci95)};
+    if (rank) cells.push_back("");
+    for (auto&& cell : {std::string(verdict_name(g.verdict)), std::string(), std::string()}) cells.push_back(cell);
+    table.add_row(std::move(cells));
   }
   return table;
 }
@@ -121,7 +149,7 @@ std::vector<std::string> unmatched_lines(const RunComparison& comparison) {
 
 std::string compare_text(const RunComparison& comparison, const std::string& base_file, const std::string& new_file) {
   std::string out = fmt::format("BASE {}\nNEW  {}\n\n", base_file, new_file);
-  out += change_table(comparison).to_text() + "\n" + method_line() + "\n\n";
+  out += change_table(comparison).to_text() + "\n" + method_line(comparison) + "\n\n";
   const auto section = [&](const char* title, const std::vector<std::string>& lines) {
     if (lines.empty()) return;
     out += fmt::format("{}:\n", title);
@@ -139,7 +167,7 @@ std::string compare_markdown(const RunComparison& comparison, const std::string&
                              const std::string& new_file) {
   std::string out = fmt::format("# zoo-bench compare\n\nBASE `{}`, NEW `{}`.\n\n{}\n\n", base_file, new_file,
                                 verdict_line(comparison));
-  out += change_table(comparison).to_markdown() + "\n" + method_line() + "\n\n";
+  out += change_table(comparison).to_markdown() + "\n" + method_line(comparison) + "\n\n";
   const auto section = [&](const char* title, const std::vector<std::string>& lines) {
     if (lines.empty()) return;
     out += fmt::format("## {}\n\n", title);
@@ -165,6 +193,7 @@ json compare_json(const RunComparison& comparison, const std::string& base_file,
                     {"new_median_ms", c.next->median},
                     {"ratio", c.ratio},
                     {"ratio_ci95", interval_json(c.ci95)},
+                    {"rank_test_p", c.rank_p ? json(*c.rank_p) : json(nullptr)},
                     {"verdict", verdict_name(c.verdict)},
                     {"base_placement", c.base->placement.short_text()},
                     {"new_placement", c.next->placement.short_text()},
@@ -178,6 +207,7 @@ json compare_json(const RunComparison& comparison, const std::string& base_file,
   return {{"base", base_file},
           {"new", new_file},
           {"threshold", comparison.threshold},
+          {"test", comparison.test == CompareTest::MannWhitney ? "mwu" : "bootstrap"},
           {"interval", fmt::format("simultaneous 95% over {} rows (Bonferroni)", comparison.compared)},
           {"regressed", comparison.regressed()},
           {"rows", rows},

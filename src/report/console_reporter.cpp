@@ -56,8 +56,9 @@ class ConsoleReporter final : public Reporter {
     if (!complete) return;
     const Table rows = rows_table(set, true);
     const Table comparison = comparison_table(set);
-    // --quiet with a GPU-vs-CPU table: that table is the output (the files keep every column).
-    const bool rows_wanted = !(m_options.quiet && !comparison.empty());
+    // With a GPU-vs-CPU table, that table is the output; the wide per-row table only on request
+    // (--table wide, --verbose). The files keep every column either way.
+    const bool rows_wanted = comparison.empty() || m_options.wide || m_options.verbose;
     if (!rows.empty() && rows_wanted) {
       fmt::print(m_out, "\nResults (median of trial medians in ms; 95% interval: bootstrap over trials and samples, "
                         "widened to a Student-t interval over the trial medians; stages: pre / infer / post):\n{}", rows.to_text());
@@ -65,7 +66,7 @@ class ConsoleReporter final : public Reporter {
     const Table problems = problem_table(set, m_options.verbose);
     if (!problems.empty()) fmt::print(m_out, "\nNot measured:\n{}", problems.to_text());
     if (!m_options.verbose) {
-      const std::vector<std::string> absent = absent_summary(set);
+      const std::vector<std::string> absent = absent_summary(set, m_options.models_dir, m_options.data_dir);
       if (!absent.empty()) fmt::print(m_out, "{}", problems.empty() ? "\n" : "");
       for (const auto& line : absent) fmt::print(m_out, "{}\n", line);
     }

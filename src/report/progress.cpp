@@ -24,22 +24,22 @@ ProgressLine::ProgressLine(std::ostream& out, std::size_t total, int columns)
 
 ProgressLine::~ProgressLine() { clear(); }
 
-std::string ProgressLine::text(std::size_t done, std::size_t total, const std::string& what,
+std::string ProgressLine::text(std::size_t done, std::size_t total, const ProgressLabel& what,
                                std::optional<std::chrono::seconds> eta, int columns) {
-  const std::string tail = eta ? ", ETA " + duration_text(*eta) : ", ETA after the first benchmark";
-  std::string line = fmt::format("[{}/{}] {}{}", done + 1, total, what, tail);
+  const std::string head = fmt::format("[{}/{}] {} ", done + 1, total, what.config);
+  const std::string tail = " " + what.where + (eta ? ", ETA " + duration_text(*eta) : ", ETA after the first benchmark");
   // A line wider than the terminal wraps, and "\r" would then erase only its last part.
   const auto width = static_cast<std::size_t>(columns > 1 ? columns - 1 : 1);
-  if (line.size() > width) {
-    // Keep the count and the ETA visible: cut the description short.
-    const std::string head = fmt::format("[{}/{}] ", done + 1, total);
-    const std::size_t room = width > head.size() + tail.size() + 3 ? width - head.size() - tail.size() - 3 : 0;
-    line = room > 0 ? head + what.substr(0, room) + "..." + tail : line.substr(0, width);
-  }
-  return line;
+  const std::string line = head + what.name + tail;
+  if (line.size() <= width) return line;
+  // Shorten the name first: the counts, the target, the trial and the ETA are what the line is for.
+  constexpr std::size_t kMinName = 4;  // "Y..." says little, but says that something was cut
+  const std::size_t fixed = head.size() + tail.size();
+  if (width >= fixed + kMinName) return head + what.name.substr(0, width - fixed - 3) + "..." + tail;
+  return line.substr(0, width);  // a terminal too narrow even for that: its start
 }
 
-void ProgressLine::start(const std::string& what) {
+void ProgressLine::start(const ProgressLabel& what) {
   const auto now = std::chrono::steady_clock::now();
   if (m_started == 0) m_first_start = now;
   std::optional<std::chrono::seconds> eta;

@@ -262,8 +262,13 @@ ResultSet aggregate(Environment environment, std::vector<RunRecord> records, con
       compare_with_cpu(row, cpu, set.records, set.baseline_file, tolerance_for(row.model), with_intervals);
     }
   }
-  // Baseline rows are shown (marked) so the speed-ups can be traced to them.
+  // Baseline rows are shown (marked) so the speed-ups can be traced to them: those of the models this
+  // run selected, not every row the file holds.
+  const std::size_t run_rows = set.rows.size();
   for (auto row : baseline_rows) {
+    const bool selected = std::any_of(set.rows.begin(), set.rows.begin() + static_cast<std::ptrdiff_t>(run_rows),
+                                      [&](const BenchmarkRow& r) { return r.model == row.model && r.file_list == row.file_list; });
+    if (!selected) continue;
     row.record_indices.clear();  // they index the baseline file's records, which are not kept
     set.rows.push_back(std::move(row));
   }

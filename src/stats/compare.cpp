@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "zoobench/stats/rank_test.hpp"
 #include "zoobench/stats/trials.hpp"
 
 namespace zoobench {
@@ -35,6 +36,31 @@ stats::Trials total_trials(const BenchmarkRow& row, const ResultSet& set) {
     if (r.status == Status::Ok && !r.samples.total.empty()) trials.push_back(r.samples.total);
   }
   return trials;
+}
+
+// Every raw sample of every measured trial: what the rank test compares.
+std::vector<double> pooled_samples(const BenchmarkRow& row, const ResultSet& set) {
+  std::vector<double> all;
+  for (const auto& trial : total_trials(row, set)) all.insert(all.end(), trial.begin(), trial.end());
+  return all;
+}
+
+std::vector<double> scaled(std::vector<double> samples, double factor) {
+  for (double& s : samples) s *= factor;
+  return samples;
+}
+
+// --test mwu: NEW against BASE moved to the threshold on either side, at the Bonferroni level; the
+// ratio alone says slower/faster/same when neither shift is significant.
+ChangeVerdict judge_by_rank_test(RowChange& c, const std::vector<double>& next, const std::vector<double>& base,
+                                 double threshold, double alpha) {
+  const double centre = static_cast<double>(next.size()) * static_cast<double>(base.size()) / 2.0;
+  const stats::RankTest above = stats::mann_whitney_u(next, scaled(base, 1.0 + threshold));
+  const stats::RankTest below = stats::mann_whitney_u(next, scaled(base, 1.0 / (1.0 + threshold)));
+  c.rank_p = c.ratio >= 1.0 ? above.p : below.p;
+  if (above.p < alpha && above.u > centre) return ChangeVerdict::Regressed;
+  if (below.p < alpha && below.u < centre) return ChangeVerdict::Improved;
+  return judge_change(c.ratio, std::nullopt, threshold);
 }
 
 const RunRecord* first_measured(const BenchmarkRow& row, const ResultSet& set) {
@@ -131,9 +157,10 @@ int RunComparison::inconclusive() const {
 }
 
 RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double threshold,
-                           ToleranceLookup tolerance_for) {
+                           ToleranceLookup tolerance_for, CompareTest test) {
   RunComparison out;
   out.threshold = threshold;
+  out.test = test;
   add_environment_notes(base.environment, next.environment, out.notes);
 
   // "Exit non-zero if any row regressed" asks many questions at once: with 95% intervals per row, 50
@@ -141,6 +168,7 @@ RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double 
   // intervals simultaneous: all of them hold together with 95% confidence.
   out.compared = count_comparable(base, next);
   const double alpha = 0.05 / std::max(1, out.compared);
+  out.alpha = alpha;
 
   std::map<RowKey, const BenchmarkRow*> next_rows;
   for (const auto& r : next.rows) next_rows.emplace(key_of(r), &r);
@@ -165,7 +193,9 @@ RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double 
     c.next = &n;
     c.ratio = n.median / b.median;
     c.ci95 = stats::ratio_interval(total_trials(n, next), total_trials(b, base), seed_of(key), alpha);
-    c.verdict = judge_change(c.ratio, c.ci95, threshold);
+    c.verdict = test == CompareTest::MannWhitney
+                    ? judge_by_rank_test(c, pooled_samples(n, next), pooled_samples(b, base), threshold, alpha)
+                    : judge_change(c.ratio, c.ci95, threshold);
     c.placement_changed = b.placement.state != n.placement.state;
     c.answer_check_changed = b.agreement.has_value() && n.agreement.has_value() &&
                              (b.answer_differs() != n.answer_differs() ||

@@ -50,7 +50,9 @@ void write_results_chart(const ResultSet& set, const std::string& results_file, 
 
 // `zoo-bench compare BASE NEW`: the comparison to `out`, --markdown/--json files. Returns kExitRegressed
 // when a row regressed significantly beyond the threshold, else kExitOk.
-int run_compare_command(const CompareOptions& options, std::ostream& out);
+// Output files that cannot be written are reported on `err`; a significant regression still exits 6 then
+// (it is what CI gates on), otherwise such a failure exits 2 (a path that cannot be a file) or 7 (a write).
+int run_compare_command(const CompareOptions& options, std::ostream& out, std::ostream& err);
 
 // `zoo-bench doctor`; writes the JSON report to json_file when given. Returns kExitOk or kExitNoCuda.
 // device_option: `--device N|all` (one verdict per GPU); "" probes OpenCV's default device. A malformed

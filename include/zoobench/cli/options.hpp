@@ -29,6 +29,7 @@ struct BenchOptions {
   std::string device;                     // --device N|all for the CUDA items; "" = OpenCV's default (0)
   bool quiet = false;                     // --quiet: tables, failures and warnings only
   bool verbose = false;                   // --verbose: every absent model on its own line
+  bool table_wide = false;                // --table wide: the wide per-row table beside the GPU-vs-CPU one
   bool progress = false;                  // the live progress line (stderr is a terminal, not --quiet)
   std::string resume_file;                // --resume: skip what this results file's run measured, append the rest
   std::optional<double> timeout_per_model;  // seconds per plan item; a runaway one is abandoned as timed out
@@ -46,6 +47,8 @@ struct ReportOptions {
 struct CompareOptions {
   std::string base_file, new_file;
   double threshold_percent = 5.0;
+  std::string threshold_text;  // --threshold as given ("5", "5%", "0.05"): parsed into threshold_percent
+  std::string test = "bootstrap";  // --test bootstrap|mwu
   std::string markdown_file, json_file;
 };
 

@@ -19,6 +19,9 @@ namespace zoobench {
 struct Timing {
   int warmup = 0;  // untimed calls (image metrics: per input; Tracking: updates after each init)
   int repeat = 1;  // timed calls per input (image metrics)
+  // Image metrics: called after every call, outside its timed span, with whether the call was timed.
+  // Empty in zoo-bench runs; zoo-bench-overhead runs a bare forward here to alternate call by call.
+  std::function<void(bool timed)> after_call;
 };
 
 // What one input size produced; the core moves it into the RunRecord.

@@ -1,5 +1,5 @@
 #pragma once
-// The live progress line on a terminal: "[3/24] config 2/9 YuNet ['a.onnx'] on CUDA, trial 1/3, ETA 0:42".
+// The live progress line on a terminal: "[3/24] config 2/9 a.yaml: YuNet ['a.onnx'] on CUDA, trial 1/3, ETA 0:42".
 // It is redrawn in place ("\r", erase to end of line) and erased before anything else is printed, so it
 // never lands in a table. The caller decides whether to show it at all (only when stderr is a terminal
 // and not --quiet): redirected output gets nothing from it.
@@ -11,6 +11,14 @@
 
 namespace zoobench {
 
+// What one benchmark is, in three parts: when the line is too wide for the terminal, `name` is shortened
+// (with "...") first, so that the config count, the target, the trial and the ETA stay visible.
+struct ProgressLabel {
+  std::string config;  // "config 2/9"
+  std::string name;    // "face_detection_yunet.yaml: YuNet ['a.onnx']"
+  std::string where;   // "on CUDA, trial 1/3"
+};
+
 class ProgressLine {
  public:
   // `total`: the benchmarks (runnable plan items) that will call start(); `columns`: the terminal width.
@@ -19,13 +27,13 @@ class ProgressLine {
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
 
-  // The next benchmark begins: `what` names it (config, model, target, trial).
-  void start(const std::string& what);
+  // The next benchmark begins.
+  void start(const ProgressLabel& what);
   // Erases the line (before other output); the next start() draws it again.
   void clear();
 
   // The line start() would draw after `done` of `total` benchmarks took `elapsed` (exposed for tests).
-  static std::string text(std::size_t done, std::size_t total, const std::string& what,
+  static std::string text(std::size_t done, std::size_t total, const ProgressLabel& what,
                           std::optional<std::chrono::seconds> eta, int columns);
 
  private:

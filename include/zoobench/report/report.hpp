@@ -27,6 +27,9 @@ class Reporter {
 struct ConsoleOptions {
   bool verbose = false;  // every absent model on its own line, as it is met and in "Not measured"
   bool quiet = false;    // no zoo-style line per benchmark as it finishes: the tables only
+  bool wide = false;     // --table wide: the wide per-row table even when the GPU-vs-CPU table is shown
+  // The folders in use: the fetch commands printed for absent models and data put them there.
+  std::filesystem::path models_dir{}, data_dir{};
 };
 
 // out: the table stream (stdout). `pairs` are the selected backend/targets (empty: as configs say).
@@ -48,7 +51,8 @@ Table comparison_table(const ResultSet& set);  // per benchmark: each pair's med
 Table problem_table(const ResultSet& set, bool include_missing = true);  // rows that did not run, with the reason
 // The missing rows in a few lines: absent published models with the fetch_models.sh command, models the
 // zoo does not publish, absent data with the fetch_data.sh command. Empty when nothing is missing.
-std::vector<std::string> absent_summary(const ResultSet& set);
+std::vector<std::string> absent_summary(const ResultSet& set, const std::filesystem::path& models_dir = {},
+                                        const std::filesystem::path& data_dir = {});
 std::vector<std::string> row_notes(const ResultSet& set);  // stage notes, run notes, answer/stability warnings
 std::string status_counts(const ResultSet& set);           // "5 ok, 1 FAILED, 13 missing, 0 unsupported"
 std::string environment_line(const Environment& env);      // one line for headers

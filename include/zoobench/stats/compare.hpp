@@ -24,6 +24,11 @@ enum class ChangeVerdict {
 
 const char* verdict_name(ChangeVerdict verdict);  // "same", "slower (not significant)", ..., "REGRESSED"
 
+// What makes a row's change significant: its interval (bootstrap envelope, the default), or the
+// Mann-Whitney U rank test on all raw samples of all trials (--test mwu): REGRESSED when NEW's samples lie
+// significantly above BASE's scaled by 1 + threshold, improved when significantly below BASE's divided by it.
+enum class CompareTest { Bootstrap, MannWhitney };
+
 // The verdict for a ratio new/base and its interval; without an interval only Same/Slower/Faster.
 ChangeVerdict judge_change(double ratio, const std::optional<stats::Interval>& ci95, double threshold);
 
@@ -32,6 +37,7 @@ struct RowChange {
   const BenchmarkRow* next = nullptr;
   double ratio = 0;                    // next->median / base->median
   std::optional<stats::Interval> ci95;  // simultaneous 95% over all compared rows (Bonferroni)
+  std::optional<double> rank_p;        // --test mwu: p of the rank test against the threshold on the ratio's side
   ChangeVerdict verdict = ChangeVerdict::Same;
   bool placement_changed = false;      // the placement state differs (e.g. verified -> fallback)
   bool answer_check_changed = false;   // the answer check against the CPU flipped (same <-> differs)
@@ -54,6 +60,8 @@ struct GeometricMean {
 
 struct RunComparison {
   double threshold = 0.05;
+  CompareTest test = CompareTest::Bootstrap;
+  double alpha = 0.05;                   // each row's significance level: 0.05 / compared (Bonferroni)
   int compared = 0;                      // rows measured in both: the Bonferroni divisor of the intervals
   std::vector<RowChange> rows;           // measured in both, in the base run's order
   std::vector<UnmatchedRow> unmatched;
@@ -69,6 +77,6 @@ struct RunComparison {
 
 // `tolerance_for` says how far a family's answers may move (answers of the two runs compared with it).
 RunComparison compare_runs(const ResultSet& base, const ResultSet& next, double threshold,
-                           ToleranceLookup tolerance_for);
+                           ToleranceLookup tolerance_for, CompareTest test = CompareTest::Bootstrap);
 
 }  // namespace zoobench
