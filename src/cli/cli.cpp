@@ -13,6 +13,7 @@
 #include "zoobench/error.hpp"
 #include "zoobench/cli/options.hpp"
 #include "zoobench/cli/profile_command.hpp"
+#include "zoobench/device/device_choice.hpp"
 #include "zoobench/plan/backend.hpp"
 #include "zoobench/report/progress.hpp"
 #include "zoobench/report/result_file.hpp"
@@ -154,6 +155,11 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
           CLI::ignore_case));
   cmd->add_option("--json", p.json_file, "Write every layer of every profile as JSON to this file");
   cmd->add_flag("--no-gpu-activity{false}", p.gpu_activity, "Do not record GPU activity with CUPTI");
+  cmd->add_option("--device", o.device, "CUDA device to profile on: one index (0, 1, ...; as after "
+                                        "CUDA_VISIBLE_DEVICES; default: OpenCV's, 0)");
+  cmd->add_option("--per-visit", p.settings.per_visit,
+                  "Timed forwards per visit of a cut point in each sweep; sweeps = repeats / this, even (default 2)")
+      ->check(CLI::Range(1, 1000));
   return cmd;
 }
 
@@ -241,10 +247,9 @@ int cli_main(int argc, char** argv) {
     if (!options.profile_json.empty() && !options.profile) {
       throw ConfigError("--profile-json needs --profile (or use `zoo-bench profile ... --json FILE`)");
     }
-    if (options.profile && !options.device.empty()) {
-      // The profile binds no device of its own: it would measure OpenCV's default GPU, not the one asked for.
-      throw ConfigError("--profile cannot be combined with --device yet: profile with `zoo-bench profile` on the "
-                        "default GPU (CUDA_VISIBLE_DEVICES=N selects another)");
+    if (options.profile && !options.device.empty() && parse_device_choice(options.device).all) {
+      // A profile runs on one GPU; refused before the run rather than after it.
+      throw ConfigError("--profile cannot be combined with --device all: a profile runs on one GPU; give --device N");
     }
     // The live line only where a person watches: never in a log file, a pipe or a CI transcript.
     options.progress = !options.quiet && stderr_is_terminal();
@@ -252,6 +257,7 @@ int cli_main(int argc, char** argv) {
     if (!options.profile || options.dry_run) return code;
     ProfileOptions after_run;
     after_run.json_file = options.profile_json;
+    after_run.after_run = true;
     const int profiled = run_profile_command(options, after_run, joined_command_line(argc, argv), std::cout, std::cerr);
     return code != kExitOk ? code : profiled;
   } catch (const ConfigError& e) {
