@@ -72,7 +72,6 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   ProcessState process;
   if (options.after_run) {
     process.warm_reason = "profiled after the benchmark run of the same selection in this process";
-    process.cuda_initialised = any_cuda;
   }
   if (any_cuda && options.after_run) {
     if (!bench.device.empty()) bind_thread_to_gpu(device);
@@ -84,7 +83,13 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   }
   pin_heap();  // as for a run: the profile's forwards must not page-fault in fresh scratch buffers
   const Environment environment = collect_environment(command_line);
-  if (!bench.device.empty()) devices_for_run(bench.device, plan, environment.gpus);  // an index that does not exist
+  if (!bench.device.empty()) {
+    devices_for_run(bench.device, plan, environment.gpus);  // an index that does not exist
+    bind_thread_to_gpu(device);  // again: reading the environment visited every device
+  }
+  // With a CUDA OpenCV and a device, the run before has set up CUDA and cuDNN in this process.
+  const bool cuda_works = !environment.gpus.empty();
+  process.cuda_initialised = options.after_run && any_cuda && cuda_works;
   std::optional<bool> runs_fp16;
   for (const auto& g : environment.gpus) {
     if (g.index == device) runs_fp16 = g.opencv_fp16;
@@ -102,7 +107,7 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
     if (!options.after_run) {
       process.warm_reason = fmt::format("{} item{} profiled before in this process", done, done == 1 ? "" : "s");
     }
-    process.cuda_initialised = process.cuda_initialised || item.backend_target.is_cuda();
+    process.cuda_initialised = process.cuda_initialised || (item.backend_target.is_cuda() && cuda_works);
     if (process.cuda_context_ms >= 0) {
       process.cuda_context_ms = -1;
       process.cuda_context_note = "not measured: created before the first item of this profile";

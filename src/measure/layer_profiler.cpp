@@ -214,13 +214,24 @@ void time_recording_control(Model& model, GpuActivityRecorder& gpu, int repeats,
     }
     p.recorded_control.push_back(timed_window(gpu, [&] { model.infer(); }));
   }
-  std::vector<double> recorded;
-  for (const auto& f : p.recorded_control) recorded.push_back(f.wall_ms);
+  std::vector<double> recorded, kernels;
+  for (const auto& f : p.recorded_control) {
+    recorded.push_back(f.wall_ms);
+    kernels.push_back(static_cast<double>(f.kernels));
+  }
   p.recording_overhead = profile::recording_overhead(recorded, p.unrecorded_ms);
+  // A re-enabled recording that sees fewer kernels than the steady block costs less than the real one.
+  if (!kernels.empty() && stats::median(kernels) < p.gpu.kernels && p.recording_note.empty()) {
+    p.recording_note = fmt::format("after re-enabling, CUPTI saw {:.0f} kernels per forward instead of {:.0f}: the "
+                                   "ratio understates its cost",
+                                   stats::median(kernels), p.gpu.kernels);
+  }
 }
 
 // The verdict from the steady forwards' GPU activity and the layer timer of every net.
 void judge(ModelProfile& p) {
+  const bool on_cpu = std::all_of(p.nets.begin(), p.nets.end(), [](const NetProfile& n) { return n.whole_net_on_cpu; });
+  if (p.nets.empty() || on_cpu) return;  // no GPU forward to judge
   std::size_t fallback_layers = 0;
   double fallback_ms = 0, host_wall_ms = 0;
   bool host_known = !p.nets.empty();
