@@ -73,13 +73,15 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   if (options.after_run) {
     process.warm_reason = "profiled after the benchmark run of the same selection in this process";
   }
-  if (any_cuda && options.after_run) {
-    if (!bench.device.empty()) bind_thread_to_gpu(device);
-    process.cuda_context_note = "not measured: the benchmark run before created the CUDA context";
-  } else if (any_cuda) {
-    const ContextCreation context = create_cuda_context(device);
+  if (any_cuda) {
+    const ContextCreation context = create_cuda_context(device);  // also binds this thread to `device`
     process.cuda_context_ms = context.ms;
     process.cuda_context_note = context.note;
+    if (context.ms >= 0 && gpu->available()) process.cuda_context_note += ", with CUPTI's recording already on";
+    if (options.after_run && context.ms >= 0) {
+      process.cuda_context_ms = -1;
+      process.cuda_context_note = "not measured: the benchmark run before created the CUDA context";
+    }
   }
   pin_heap();  // as for a run: the profile's forwards must not page-fault in fresh scratch buffers
   const Environment environment = collect_environment(command_line);

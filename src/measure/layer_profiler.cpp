@@ -122,6 +122,17 @@ void time_cut_sweeps(WholeForward& whole, const ProfileSettings& settings, NetPr
   for (std::size_t i = 0; i < cut_points.size(); ++i) timings[i].layer = cut_points[i];
   out.sweeps = profile::sweep_count(settings.repeats, settings.per_visit);
   const auto sweep_start = Clock::now();
+  // Whatever was timed is kept, also when a later forward throws.
+  struct KeepTimings {
+    std::vector<profile::CutTiming>& timings;
+    const std::vector<bool>& refused;
+    NetProfile& out;
+    ~KeepTimings() {
+      for (std::size_t i = 0; i < timings.size(); ++i) {
+        if (!refused[i]) out.cuts.push_back(std::move(timings[i]));
+      }
+    }
+  } keep{timings, refused, out};
   std::size_t sweep = 0;
   for (const auto& visit : profile::sweep_schedule(cut_points.size(), out.sweeps)) {
     if (visit.sweep != sweep && progress) {
@@ -151,9 +162,6 @@ void time_cut_sweeps(WholeForward& whole, const ProfileSettings& settings, NetPr
       whole.net.forward(name);
       timings[visit.cut].samples_ms.push_back(now_ms(settings.clock) - t0);
     }
-  }
-  for (std::size_t i = 0; i < timings.size(); ++i) {
-    if (!refused[i]) out.cuts.push_back(std::move(timings[i]));
   }
 }
 
