@@ -112,8 +112,9 @@ void bind_options(CLI::App& app, BenchOptions& o) {
 // `zoo-bench profile`: the selection options of a run plus the profile's own.
 CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p) {
   CLI::App* cmd = app.add_subcommand(
-      "profile", "Per-layer times on any backend/target (forwards that stop at successive layers, differenced), "
-                 "cold start broken down, GPU busy time per forward (with CUPTI), fallback layers and their cost");
+      "profile", "Per-layer times on any backend/target (OpenCV's layer timer, and forwards that stop at successive "
+                 "layers, differenced), cold start broken down, GPU busy time per forward (with CUPTI) and a verdict, "
+                 "fallback layers and their cost");
   cmd->add_option("-c,--cfg", o.configs, "Profile this config file (repeatable)")->check(CLI::ExistingFile);
   cmd->add_flag("--all", o.all, "Profile every config in the configs folder");
   cmd->add_option("--backend-target", o.backend_targets,
@@ -129,7 +130,9 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
   cmd->add_option("--configs-dir", o.configs_dir, "Config folder (as for a run)");
   cmd->add_option("--models-dir", o.models_dir, "Model root (as for a run)");
   cmd->add_option("--data-dir", o.data_dir, "Benchmark data root (as for a run)");
-  cmd->add_option("--repeats", p.settings.repeats, "Timed forwards per cut point, and steady forwards (default 10)")
+  cmd->add_option("--repeats", p.settings.repeats,
+                  "Timed forwards per cut point (about: repeats / --per-visit sweeps, even, at least 2), steady and "
+                  "layer-timer forwards (default 10)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--max-layers", p.settings.max_cuts,
                   "Cut points per net: every layer when the net has at most this many, else fallback layers and "
@@ -138,7 +141,8 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
   cmd->add_option("--top", p.settings.top_n, "Costliest segments listed and compared (default 10)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--sum-tolerance", p.settings.sum_tolerance,
-                  "Allowed |sum of segments - whole forward| / whole forward (default 0.10)")
+                  "Allowed |sum - whole forward| / whole forward, for the cut segments and for the layer timer's "
+                  "layers per forward (default 0.10)")
       ->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--estimator", p.settings.estimator,
                   "How each cut point's forwards become one number: median (default) or min (on a busy machine)")
