@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include <unistd.h>
@@ -59,7 +60,11 @@ TEST(ProfileCli, CpuProfileOfAStandIn) {
   const auto r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 0 --repeats 3 --json '{}'",
                                                  w.dirs, out.string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("Cold start: load"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Cold start (cold process):"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Host time per layer (OpenCV's layer timer"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Check (layer timer): per forward"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Check (cut method): segments add up"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("CUDA context creation"), std::string::npos) << "a CPU profile has no CUDA line";
   EXPECT_NE(r.output.find("Costliest segments"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Time by layer type"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("Validation against getPerfProfile"), std::string::npos) << r.output;
@@ -82,7 +87,42 @@ TEST(ProfileCli, CpuProfileOfAStandIn) {
   EXPECT_EQ(net.at("segments").size(), layers.size());
   EXPECT_EQ(net.at("cuts").size(), layers.size());
   EXPECT_EQ(layers[0].at("type"), "Convolution");
-  for (const auto& cut : net.at("cuts")) EXPECT_EQ(cut.at("samples_ms").size(), 3u);
+  // --repeats 3 at 2 per visit: the minimum of 2 sweeps (one each way), 2 timed forwards per visit.
+  EXPECT_EQ(net.at("sweeps").get<std::size_t>(), 2u);
+  EXPECT_EQ(p.at("settings").at("per_visit").get<int>(), 2);
+  for (const auto& cut : net.at("cuts")) EXPECT_EQ(cut.at("samples_ms").size(), 4u);
+  EXPECT_EQ(net.at("whole_forward_ms").size(), 8u);  // 2 per visit, both ends of both sweeps
+  EXPECT_FALSE(p.at("cold_start").at("warm_process").get<bool>());
+  EXPECT_TRUE(p.at("cold_start").at("cuda_context_ms").is_null());
+
+  // The layer timer: every layer, every forward paired with its own wall time, the medians of those.
+  const json& timer = net.at("layer_timer");
+  EXPECT_TRUE(timer.at("unavailable").get<std::string>().empty()) << timer.at("unavailable");
+  const auto& raw = timer.at("forwards_raw");
+  ASSERT_EQ(raw.size(), 3u);
+  EXPECT_EQ(timer.at("forwards").get<std::size_t>(), 3u);
+  std::vector<double> sums, gaps;
+  for (const auto& f : raw) {
+    const auto layer_ms = f.at("layer_ms").get<std::vector<double>>();
+    ASSERT_EQ(layer_ms.size(), layers.size());
+    double sum = 0;
+    for (double v : layer_ms) sum += v;
+    sums.push_back(sum);
+    gaps.push_back(f.at("wall_ms").get<double>() - sum);
+  }
+  std::sort(sums.begin(), sums.end());
+  std::sort(gaps.begin(), gaps.end());
+  EXPECT_DOUBLE_EQ(timer.at("sum_ms").get<double>(), sums[1]);
+  EXPECT_DOUBLE_EQ(timer.at("gap_ms").get<double>(), gaps[1]);
+  EXPECT_GT(timer.at("sum_ms").get<double>(), 0.0);
+  EXPECT_EQ(timer.at("within").get<bool>(),
+            std::abs(timer.at("relative_gap").get<double>()) <= timer.at("tolerance").get<double>());
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    std::vector<double> samples;
+    for (const auto& f : raw) samples.push_back(f.at("layer_ms")[l].get<double>());
+    std::sort(samples.begin(), samples.end());
+    EXPECT_DOUBLE_EQ(layers[l].at("getperfprofile_ms").get<double>(), samples[1]) << l;
+  }
   for (const auto& l : layers) {
     EXPECT_FALSE(l.at("fallback").get<bool>());
     EXPECT_TRUE(l.contains("getperfprofile_ms"));  // the CPU's ground truth, per layer
@@ -147,7 +187,12 @@ TEST(ProfileCli, ProfileAfterAnOrdinaryRun) {
                                                  w.dirs, out.string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("=== profile: MobileNet"), std::string::npos) << r.output;
-  EXPECT_EQ(read_json(out).at("profiles")[0].at("status"), "ok");
+  // Not a cold start: the run before loaded and ran the same model in this process.
+  EXPECT_NE(r.output.find("Cold start (warm process: profiled after the benchmark run"), std::string::npos) << r.output;
+  const json p = read_json(out).at("profiles")[0];
+  EXPECT_EQ(p.at("status"), "ok");
+  EXPECT_TRUE(p.at("cold_start").at("warm_process").get<bool>());
+  EXPECT_NE(p.at("cold_start").at("process").get<std::string>().find("warm process"), std::string::npos);
 }
 
 TEST(ProfileCli, CudaOnAnOpenCVWithoutCudaSaysSo) {
@@ -167,7 +212,13 @@ TEST(ProfileCli, CudaOnAnOpenCVWithoutCudaSaysSo) {
   const json net = p.at("nets")[0];
   EXPECT_TRUE(net.at("whole_net_on_cpu").get<bool>());
   EXPECT_TRUE(net.at("fallbacks").empty());
-  EXPECT_TRUE(net.at("validation").is_null()) << "getPerfProfile is the ground truth on the CPU target only";
+  // The net ran on the CPU, so getPerfProfile is the CPU's ground truth here too.
+  ASSERT_FALSE(net.at("validation").is_null());
+  EXPECT_EQ(net.at("validation").at("reference"), "getPerfProfile (CPU: compute time)");
+  EXPECT_TRUE(p.at("cold_start").at("cuda_context_ms").is_null());
+  EXPECT_NE(r.output.find("CUDA context creation: not measured: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Verdict: none: the nets were set up on the CPU"), std::string::npos) << r.output;
+  EXPECT_EQ(p.at("verdict").at("bound"), "no verdict");
 }
 
 TEST(ProfileCli, UsageErrors) {
@@ -190,9 +241,21 @@ TEST(ProfileCli, UsageErrors) {
   r = test::run_zoo_bench(fmt::format("--all {} --profile-json '{}'", w.dirs, (w.root / "p.json").string()));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("--profile-json needs --profile"), std::string::npos) << r.output;
-  r = test::run_zoo_bench(fmt::format("--all {} --backend-target 1 --profile --device 0", w.dirs));
+  r = test::run_zoo_bench(fmt::format("--all {} --backend-target 1 --profile --device all", w.dirs));
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find("--profile cannot be combined with --device"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--profile cannot be combined with --device all"), std::string::npos) << r.output;
+  // `profile --device`: one GPU, for a CUDA target, and one that exists.
+  r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 1 --device all", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("profile: --device all is not supported"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 0 --device 0", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("none is selected"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --backend-target 1 --device 64", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--device 64"), std::string::npos) << r.output;
+  r = test::run_zoo_bench(fmt::format("profile --all {} --per-visit 0", w.dirs));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 
 }  // namespace

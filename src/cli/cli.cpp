@@ -13,6 +13,7 @@
 #include "zoobench/error.hpp"
 #include "zoobench/cli/options.hpp"
 #include "zoobench/cli/profile_command.hpp"
+#include "zoobench/device/device_choice.hpp"
 #include "zoobench/plan/backend.hpp"
 #include "zoobench/report/progress.hpp"
 #include "zoobench/report/result_file.hpp"
@@ -115,8 +116,9 @@ void bind_options(CLI::App& app, BenchOptions& o) {
 // `zoo-bench profile`: the selection options of a run plus the profile's own.
 CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p) {
   CLI::App* cmd = app.add_subcommand(
-      "profile", "Per-layer times on any backend/target (forwards that stop at successive layers, differenced), "
-                 "cold start broken down, GPU busy time per forward (with CUPTI), fallback layers and their cost");
+      "profile", "Per-layer times on any backend/target (OpenCV's layer timer, and forwards that stop at successive "
+                 "layers, differenced), cold start broken down, GPU busy time per forward (with CUPTI) and a verdict, "
+                 "fallback layers and their cost");
   cmd->add_option("-c,--cfg", o.configs, "Profile this config file (repeatable)")->check(CLI::ExistingFile);
   cmd->add_flag("--all", o.all, "Profile every config in the configs folder");
   cmd->add_option("--backend-target", o.backend_targets,
@@ -132,7 +134,9 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
   cmd->add_option("--configs-dir", o.configs_dir, "Config folder (as for a run)");
   cmd->add_option("--models-dir", o.models_dir, "Model root (as for a run)");
   cmd->add_option("--data-dir", o.data_dir, "Benchmark data root (as for a run)");
-  cmd->add_option("--repeats", p.settings.repeats, "Timed forwards per cut point, and steady forwards (default 10)")
+  cmd->add_option("--repeats", p.settings.repeats,
+                  "Timed forwards per cut point (about: repeats / --per-visit sweeps, even, at least 2), steady and "
+                  "layer-timer forwards (default 10)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--max-layers", p.settings.max_cuts,
                   "Cut points per net: every layer when the net has at most this many, else fallback layers and "
@@ -141,7 +145,8 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
   cmd->add_option("--top", p.settings.top_n, "Costliest segments listed and compared (default 10)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--sum-tolerance", p.settings.sum_tolerance,
-                  "Allowed |sum of segments - whole forward| / whole forward (default 0.10)")
+                  "Allowed |sum - whole forward| / whole forward, for the cut segments and for the layer timer's "
+                  "layers per forward (default 0.10)")
       ->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--estimator", p.settings.estimator,
                   "How each cut point's forwards become one number: median (default) or min (on a busy machine)")
@@ -158,6 +163,11 @@ CLI::App* add_profile_command(CLI::App& app, BenchOptions& o, ProfileOptions& p)
           CLI::ignore_case));
   cmd->add_option("--json", p.json_file, "Write every layer of every profile as JSON to this file");
   cmd->add_flag("--no-gpu-activity{false}", p.gpu_activity, "Do not record GPU activity with CUPTI");
+  cmd->add_option("--device", o.device, "CUDA device to profile on: one index (0, 1, ...; as after "
+                                        "CUDA_VISIBLE_DEVICES; default: OpenCV's, 0)");
+  cmd->add_option("--per-visit", p.settings.per_visit,
+                  "Timed forwards per visit of a cut point in each sweep; sweeps = repeats / this, even (default 2)")
+      ->check(CLI::Range(1, 1000));
   return cmd;
 }
 
@@ -249,10 +259,9 @@ int cli_main(int argc, char** argv) {
     if (!options.profile_json.empty() && !options.profile) {
       throw ConfigError("--profile-json needs --profile (or use `zoo-bench profile ... --json FILE`)");
     }
-    if (options.profile && !options.device.empty()) {
-      // The profile binds no device of its own: it would measure OpenCV's default GPU, not the one asked for.
-      throw ConfigError("--profile cannot be combined with --device yet: profile with `zoo-bench profile` on the "
-                        "default GPU (CUDA_VISIBLE_DEVICES=N selects another)");
+    if (options.profile && !options.device.empty() && parse_device_choice(options.device).all) {
+      // A profile runs on one GPU; refused before the run rather than after it.
+      throw ConfigError("--profile cannot be combined with --device all: a profile runs on one GPU; give --device N");
     }
     // The live line only where a person watches: never in a log file, a pipe or a CI transcript.
     options.progress = !options.quiet && stderr_is_terminal();
@@ -260,6 +269,7 @@ int cli_main(int argc, char** argv) {
     if (!options.profile || options.dry_run) return code;
     ProfileOptions after_run;
     after_run.json_file = options.profile_json;
+    after_run.after_run = true;
     const int profiled = run_profile_command(options, after_run, joined_command_line(argc, argv), std::cout, std::cerr);
     return code != kExitOk ? code : profiled;
   } catch (const ConfigError& e) {

@@ -27,6 +27,7 @@ class NoGpuActivity final : public GpuActivityRecorder {
   std::string status() const override { return m_why; }
   void begin() override {}
   profile::GpuForward end() override { return {}; }
+  bool set_recording(bool /*on*/) override { return false; }
 
  private:
   std::string m_why;
@@ -179,6 +180,15 @@ class CuptiActivity final : public GpuActivityRecorder {
     out.streams = m_window.streams.size();
     m_window = Window{};
     return out;
+  }
+
+  bool set_recording(bool on) override {
+    if (!on) cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    bool ok = true;
+    for (CUpti_ActivityKind kind : kKinds) {
+      ok = (on ? cuptiActivityEnable(kind) : cuptiActivityDisable(kind)) == CUPTI_SUCCESS && ok;
+    }
+    return ok;
   }
 
  private:

@@ -22,6 +22,10 @@ class GpuActivityRecorder {
   // Ends the window (forced flush, so no record stays in a half-filled buffer) and returns its records;
   // wall_ms is the caller's, left 0 here.
   virtual profile::GpuForward end() = 0;
+
+  // Turns the recording off and on again (CUPTI's activity kinds disabled / enabled), for forwards
+  // timed without CUPTI's own cost as a control. Returns false when that failed or there is no CUPTI.
+  virtual bool set_recording(bool on) = 0;
 };
 
 // The CUPTI recorder, enabled at once (create it before any net is set up, so the kernels of the first

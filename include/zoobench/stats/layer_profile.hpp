@@ -148,6 +148,14 @@ struct ColdStart {
   double first_forward_ms = 0;   // backend set-up: allocation, cuDNN initialisation and algorithm choice
   double second_forward_ms = 0;  // what is left of set-up after the first call
   double steady_ms = 0;          // median of the steady forwards
+  // CUDA context creation, timed before the first model load (the device made current and a first
+  // allocation); < 0 when not measured, and cuda_context_note says why.
+  double cuda_context_ms = -1;
+  std::string cuda_context_note;
+  // "cold process", or "warm process: ..." when other items ran before in this process (their CUDA
+  // context, cuDNN handles and OpenCV's allocations then make these numbers smaller than a cold start).
+  std::string process = "cold process";
+  bool warm_process = false;
   double setup_overhead_ms() const { return first_forward_ms - steady_ms; }
 };
 
