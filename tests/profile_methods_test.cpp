@@ -216,6 +216,10 @@ TEST(ProfileVerdict, HostBoundByLaunchesOrByFallback) {
   EXPECT_STREQ(bound_name(heavy.bound), "HOST-BOUND (CPU fallback)");
   // The same layers at 10% do not.
   EXPECT_EQ(classify_bound(gpu_with(0.03, 36), true, 8, 3.6, 36).bound, Bound::HostBoundLaunch);
+  // YOLOX-Nano on the H200: Slices 15 of 35.7 ms, GPU busy 3%: a cause, not the cause.
+  const auto yolox = classify_bound(gpu_with(0.03, 35.7), true, 8, 15.0, 35.7);
+  EXPECT_EQ(yolox.bound, Bound::HostBoundMixed);
+  EXPECT_STREQ(bound_name(yolox.bound), "HOST-BOUND (launches and CPU fallback)");
 }
 
 TEST(ProfileVerdict, HonestWhereEvidenceIsMissing) {

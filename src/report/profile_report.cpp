@@ -85,6 +85,9 @@ void print_verdict(const ModelProfile& p, std::ostream& out) {
   }
   std::string cause;
   if (v.bound == profile::Bound::HostBoundFallback) cause = ": the fallback layers cover most of the GPU's idle time";
+  if (v.bound == profile::Bound::HostBoundMixed) {
+    cause = ": kernel launches and OpenCV's host work per layer, and the CPU fallback layers, share the GPU's idle time";
+  }
   if (v.bound == profile::Bound::HostBoundLaunch) {
     cause = ": the GPU's idle time is kernel launches and OpenCV's host work per layer, not CPU fallback";
   }

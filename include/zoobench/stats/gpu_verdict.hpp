@@ -11,9 +11,15 @@
 namespace zoobench::profile {
 
 // HostBound: the GPU idles, and whether fallback layers or launches cause it is not known.
-enum class Bound { Unknown, GpuBound, HostBound, HostBoundFallback, HostBoundLaunch };
-// "no verdict", "GPU-BOUND", "HOST-BOUND", "HOST-BOUND (CPU fallback)", "HOST-BOUND (launches)"
+// HostBoundMixed: the fallback layers cover a fifth to a half of the GPU's idle time, launches the rest.
+enum class Bound { Unknown, GpuBound, HostBound, HostBoundFallback, HostBoundMixed, HostBoundLaunch };
+// "no verdict", "GPU-BOUND", "HOST-BOUND", "HOST-BOUND (CPU fallback)", "HOST-BOUND (launches and CPU fallback)",
+// "HOST-BOUND (launches)"
 const char* bound_name(Bound b);
+
+// Shares of the GPU's idle time the fallback layers' host time must cover to be named the cause, or a cause.
+inline constexpr double kFallbackMostShare = 0.5;
+inline constexpr double kFallbackPartShare = 0.2;
 
 struct Verdict {
   Bound bound = Bound::Unknown;
