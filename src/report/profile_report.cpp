@@ -206,6 +206,22 @@ json gpu_forward_json(const profile::GpuForward& f) {
           {"contexts", f.contexts},   {"streams", f.streams},   {"dropped", f.dropped}};
 }
 
+json fallbacks_json(const std::vector<profile::FallbackCost>& fallbacks) {
+  json out = json::array();
+  for (const auto& f : fallbacks) {
+    out.push_back({{"layer", f.layer}, {"own_ms", f.own_ms}, {"next_ms", f.next_ms}, {"with_copies_ms", f.with_copies_ms}});
+  }
+  return out;
+}
+
+json types_json(const std::vector<profile::Segment>& segments) {
+  json out = json::array();
+  for (const auto& t : profile::time_by_type(segments)) {
+    out.push_back({{"type", t.type}, {"layers", t.layers}, {"ms", t.ms}, {"share", t.share}});
+  }
+  return out;
+}
+
 json net_json(const NetProfile& net, bool accelerator) {
   json layers = json::array();
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
@@ -226,29 +242,15 @@ json net_json(const NetProfile& net, bool accelerator) {
                         {"cut_iqr_ms", s.cut_spread_ms},
                         {"fallback_layers", s.fallback_layers}});
   }
-  json fallbacks = json::array();
-  for (const auto& f : net.fallbacks) {
-    fallbacks.push_back(
-        {{"layer", f.layer}, {"own_ms", f.own_ms}, {"next_ms", f.next_ms}, {"with_copies_ms", f.with_copies_ms}});
-  }
-  json types = json::array();
-  for (const auto& t : profile::time_by_type(net.segments)) {
-    types.push_back({{"type", t.type}, {"layers", t.layers}, {"ms", t.ms}, {"share", t.share}});
-  }
+  const json fallbacks = fallbacks_json(net.fallbacks);
+  const json types = types_json(net.segments);
   json cuts = json::array();
   for (const auto& c : net.cuts) cuts.push_back({{"layer", c.layer}, {"samples_ms", c.samples_ms}});
   const auto& h = net.host;
   json host_forwards = json::array();
   for (const auto& f : net.host_forwards) host_forwards.push_back({{"wall_ms", f.wall_ms}, {"layer_ms", f.layer_ms}});
-  json host_fallbacks = json::array();
-  for (const auto& f : net.host_fallbacks) {
-    host_fallbacks.push_back(
-        {{"layer", f.layer}, {"own_ms", f.own_ms}, {"next_ms", f.next_ms}, {"with_copies_ms", f.with_copies_ms}});
-  }
-  json host_types = json::array();
-  for (const auto& t : profile::time_by_type(net.host_segments)) {
-    host_types.push_back({{"type", t.type}, {"layers", t.layers}, {"ms", t.ms}, {"share", t.share}});
-  }
+  const json host_fallbacks = fallbacks_json(net.host_fallbacks);
+  const json host_types = types_json(net.host_segments);
   json layer_timer = {{"what", "OpenCV's layer timer (getPerfProfile after each whole forward): host time per layer; "
                                "on CUDA launch + host work + waits, not GPU execution"},
                       {"forwards", h.forwards},
