@@ -144,6 +144,26 @@ TEST(ProfileChecks, ValidationSumsTheReferenceOverEachSegment) {
   EXPECT_DOUBLE_EQ(v.reference_total_ms, 7.8);
 }
 
+TEST(ProfileChecks, ValidationToleranceNeedsRankOverlapAndShares) {
+  Validation v;
+  v.top_n = 10;
+  v.rank_correlation = 0.62;
+  v.top_overlap = 7;
+  v.top_share_method = 0.600;
+  v.top_share_reference = 0.648;
+  EXPECT_TRUE(meets_validation_tolerance(v));  // YOLOX-Nano by groups on the 2-core machine
+  Validation low_rank = v;
+  low_rank.rank_correlation = 0.154;  // YOLOX-Nano per layer there
+  EXPECT_FALSE(meets_validation_tolerance(low_rank));
+  Validation few_common = v;
+  few_common.top_overlap = 5;
+  EXPECT_FALSE(meets_validation_tolerance(few_common));
+  Validation shares_apart = v;
+  shares_apart.top_share_reference = 0.75;  // 15 points apart
+  EXPECT_FALSE(meets_validation_tolerance(shares_apart));
+  EXPECT_FALSE(meets_validation_tolerance(Validation{}));  // nothing compared
+}
+
 TEST(ProfileGpu, BusyIsTheUnionOfIntervals) {
   EXPECT_EQ(busy_ns({}), 0u);
   EXPECT_EQ(busy_ns({{0, 10}, {5, 15}, {20, 30}}), 25u);  // overlap counted once, the gap not at all

@@ -4,7 +4,7 @@
 #
 #   benchmarks/cpu/profile_validation.sh --bin BUILD/zoo-bench --models MODELS_ROOT --data DATA_ROOT --out OUT_DIR
 #                                        [--models-list yolox,ppocrv3] [--threads N] [--repeats N]
-#                                        [--wall] [--limit S] [--build-dir DIR]
+#                                        [--wall] [--limit S] [--estimator min|median] [--build-dir DIR]
 #
 # Per model two profiles: every layer a cut point, and groups of consecutive layers (--max-layers 40), both
 # timed on the process's CPU clock (--clock cpu: on a shared 2-core machine most wall-clock forwards are
@@ -18,7 +18,7 @@ set -uo pipefail
 die() { echo "profile_validation.sh: error: $*" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-bin="" models="" data="" out="" list="yolox,ppocrv3" threads=1 repeats=15 wall=0 limit=1800
+bin="" models="" data="" out="" list="yolox,ppocrv3" threads=1 repeats=15 wall=0 limit=1800 estimator=min
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) bin=${2:-}; shift 2 ;;
@@ -29,7 +29,8 @@ while [[ $# -gt 0 ]]; do
     --threads) threads=${2:-}; shift 2 ;;
     --repeats) repeats=${2:-}; shift 2 ;;
     --wall) wall=1; shift ;;
-    --limit) limit=${2:-}; shift 2 ;;  # seconds each profile may take
+    --limit) limit=${2:-}; shift 2 ;;
+    --estimator) estimator=${2:-}; shift 2 ;;  # seconds each profile may take
     --build-dir) shift 2 ;;
     -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1'" ;;
@@ -52,7 +53,7 @@ for model in "${wanted[@]}"; do
     clock=(--clock cpu)
     env_threads=(OPENCV_FOR_THREADS_NUM="$threads")
     [[ $wall == 1 ]] && clock=(--clock wall) && env_threads=()
-    cmd=("$bin" profile -c "${config[$model]}" --fp32 --backend-target 0 --repeats "$repeats" --estimator min "${clock[@]}"
+    cmd=("$bin" profile -c "${config[$model]}" --fp32 --backend-target 0 --repeats "$repeats" --estimator "$estimator" "${clock[@]}"
          "${extra[@]}" --configs-dir "$root/configs" --models-dir "$models" --data-dir "$data" --json "$out/$name.json")
     echo "\$ ${env_threads[*]} ${cmd[*]}" > "$out/$name.log"
     t0=$(date +%s)

@@ -98,6 +98,7 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
   }
 
   std::vector<ModelProfile> profiles;
+  std::size_t loaded = 0;
   bool json_not_saved = false;
   for (const auto& item : plan.items) {
     profiles.push_back(profile_item(item, options.settings, *gpu, runs_fp16, process, [&err](const std::string& line) {
@@ -105,8 +106,11 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
       err.flush();
     }));
     // Whatever comes next runs in a warm process, with the context created above already in place.
-    const std::size_t done = profiles.size();
-    if (!options.after_run) {
+    // Only items that loaded a net warm the process up; a missing or unimportable file does not.
+    const Status st = profiles.back().status;
+    if (st != Status::Missing && st != Status::Unsupported) ++loaded;
+    const std::size_t done = loaded;
+    if (!options.after_run && done > 0) {
       process.warm_reason = fmt::format("{} item{} profiled before in this process", done, done == 1 ? "" : "s");
     }
     process.cuda_initialised = process.cuda_initialised || (item.backend_target.is_cuda() && cuda_works);

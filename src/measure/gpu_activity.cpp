@@ -137,9 +137,15 @@ class CuptiActivity final : public GpuActivityRecorder {
       g_window = &m_window;  // claimed before CUPTI may call back
     }
     // CUPTI may deliver buffers on this thread (inside its calls): the slot's lock is not held here.
+    const char* probe = std::getenv("ZOO_BENCH_CUPTI_PROBE");
+    const std::string mode = probe != nullptr ? probe : "";
+    m_late_enable = mode == "late";
+    m_flush_flag = mode == "plain-flush" ? 0 : CUPTI_ACTIVITY_FLAG_FLUSH_FORCED;
     try {
       check(cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed), "cuptiActivityRegisterCallbacks");
-      for (CUpti_ActivityKind kind : kKinds) check(cuptiActivityEnable(kind), "cuptiActivityEnable " + kind_name(kind));
+      for (CUpti_ActivityKind kind : kKinds) {
+        if (!m_late_enable) check(cuptiActivityEnable(kind), "cuptiActivityEnable " + kind_name(kind));
+      }
     } catch (...) {
       for (CUpti_ActivityKind kind : kKinds) cuptiActivityDisable(kind);
       std::lock_guard<std::mutex> lock(g_slot_mutex);
@@ -149,6 +155,8 @@ class CuptiActivity final : public GpuActivityRecorder {
     uint32_t version = 0;
     cuptiGetVersion(&version);
     m_status = fmt::format("CUPTI activity API (CUPTI API version {}): concurrent kernels, copies, memsets", version);
+    if (m_late_enable) m_status += " [probe mode: enabled after the first forward]";
+    if (m_flush_flag == 0) m_status += " [probe mode: flushed without FLUSH_FORCED]";
   }
 
   ~CuptiActivity() override {
@@ -164,7 +172,7 @@ class CuptiActivity final : public GpuActivityRecorder {
   std::string status() const override { return m_status; }
 
   void begin() override {
-    cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    cuptiActivityFlushAll(m_flush_flag);
     std::lock_guard<std::mutex> lock(g_slot_mutex);
     m_window = Window{};
   }
@@ -172,7 +180,7 @@ class CuptiActivity final : public GpuActivityRecorder {
   profile::GpuForward end() override {
     // Without FORCED, records in a buffer that is not full stay there: the missing kernels of the
     // first probe. Forward() has synchronised, so every record of the call is complete by now.
-    cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    cuptiActivityFlushAll(m_flush_flag);
     std::lock_guard<std::mutex> lock(g_slot_mutex);
     profile::GpuForward out = m_window.counts;
     out.busy_ms = static_cast<double>(profile::busy_ns(m_window.intervals)) / 1e6;
@@ -180,6 +188,12 @@ class CuptiActivity final : public GpuActivityRecorder {
     out.streams = m_window.streams.size();
     m_window = Window{};
     return out;
+  }
+
+  void first_forward_done() override {
+    if (!m_late_enable) return;
+    m_late_enable = false;
+    for (CUpti_ActivityKind kind : kKinds) cuptiActivityEnable(kind);
   }
 
   bool set_recording(bool on) override {
@@ -198,6 +212,8 @@ class CuptiActivity final : public GpuActivityRecorder {
 
   Window m_window;
   std::string m_status;
+  bool m_late_enable = false;   // ZOO_BENCH_CUPTI_PROBE=late, until the first forward is done
+  uint32_t m_flush_flag = CUPTI_ACTIVITY_FLAG_FLUSH_FORCED;
 };
 
 #endif  // ZOO_BENCH_HAVE_CUPTI
@@ -210,7 +226,9 @@ std::unique_ptr<GpuActivityRecorder> make_gpu_activity_recorder(const std::strin
   try {
     return std::make_unique<CuptiActivity>();
   } catch (const std::exception& e) {
-    return std::make_unique<NoGpuActivity>(fmt::format("CUPTI unavailable: {}", e.what()));
+    // CUPTI_ERROR_UNKNOWN here usually means no CUDA driver or GPU on this machine.
+    return std::make_unique<NoGpuActivity>(
+        fmt::format("CUPTI unavailable (no usable CUDA driver or GPU here?): {}", e.what()));
   }
 #else
   return std::make_unique<NoGpuActivity>(

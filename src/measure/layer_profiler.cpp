@@ -313,6 +313,7 @@ ModelProfile profile_item(const PlanItem& item, const ProfileSettings& settings,
     model->set_input_size(group->size);
     model->preprocess(input.image, label_row);
     with_captured_log(log, [&] { p.first_forward_gpu = timed_window(gpu, [&] { model->infer(); }); });
+    gpu.first_forward_done();
     p.cold.first_forward_ms = p.first_forward_gpu.wall_ms;
     const auto t1 = Clock::now();
     model->infer();

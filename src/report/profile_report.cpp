@@ -111,12 +111,20 @@ void print_segment_tables(const ModelProfile& p, const NetProfile& net, const st
                  cut_method ? ms(s.cut_spread_ms) : "", s.fallback_layers.empty() ? "" : "CPU FALLBACK"});
   }
   fmt::print(out, "{}:\n{}", cut_method ? "Costliest segments" : "Costliest layers", top.to_text());
-  Table types({"type", "layers", "ms", "share"},
-              {Table::Align::Left, Table::Align::Right, Table::Align::Right, Table::Align::Right});
-  for (const auto& t : profile::time_by_type(segments)) {
-    types.add_row({t.type, std::to_string(t.layers), ms(t.ms), pct(t.share)});
+  // Grouped segments ("Concat+Convolution+...") have no single type: such a table would not be by type.
+  const bool mixed = std::any_of(segments.begin(), segments.end(),
+                                 [](const profile::Segment& s) { return s.type.find('+') != std::string::npos; });
+  if (mixed) {
+    fmt::print(out, "Time by layer type: not shown for these segments, which group layers of several types (the layer "
+                    "timer's table has it per layer)\n");
+  } else {
+    Table types({"type", "layers", "ms", "share"},
+                {Table::Align::Left, Table::Align::Right, Table::Align::Right, Table::Align::Right});
+    for (const auto& t : profile::time_by_type(segments)) {
+      types.add_row({t.type, std::to_string(t.layers), ms(t.ms), pct(t.share)});
+    }
+    fmt::print(out, "Time by layer type:\n{}", types.to_text());
   }
-  fmt::print(out, "Time by layer type:\n{}", types.to_text());
   if (fallbacks.empty()) return;
   Table fb({"fallback layer", "own ms", cut_method ? "next segment ms" : "next layer ms", "with copies ms"},
            {Table::Align::Left, Table::Align::Right, Table::Align::Right, Table::Align::Right});
@@ -196,6 +204,16 @@ void print_net(const ModelProfile& p, const NetProfile& net, std::ostream& out) 
                            : "Validation against getPerfProfile",
                v.segments, v.rank_correlation, v.top_n, pct(v.top_share_method), pct(v.top_share_reference),
                v.top_overlap, v.top_n, ms(v.method_total_ms), ms(v.reference_total_ms));
+    if (!accelerator) {
+      const bool meets = profile::meets_validation_tolerance(v);
+      fmt::print(out,
+                 "  {} the stated tolerance (rank correlation >= {:.1f}, >= {:.0f}% of the top {} in common, top shares "
+                 "within {:.0f} points){}\n",
+                 meets ? "meets" : "BELOW", profile::kValidationMinRankCorrelation,
+                 100 * profile::kValidationMinTopOverlap, v.top_n, 100 * profile::kValidationMaxTopShareGap,
+                 meets ? "" : ": per-segment times of this profile are noise at this granularity; read them by groups "
+                              "(--max-layers 40) or from the layer timer");
+    }
   }
 }
 
@@ -286,7 +304,8 @@ json net_json(const NetProfile& net, bool accelerator) {
                        {"top_share_reference", v.top_share_reference},
                        {"top_overlap", v.top_overlap},
                        {"method_total_ms", v.method_total_ms},
-                       {"reference_total_ms", v.reference_total_ms}};
+                       {"reference_total_ms", v.reference_total_ms},
+                       {"meets_tolerance", profile::meets_validation_tolerance(v)}};
   } else {
     j["validation"] = nullptr;
   }

@@ -32,7 +32,7 @@ Verdict classify_bound(const GpuBusySummary& gpu, bool gpu_recorded, std::size_t
     v.bound = Bound::GpuBound;
   } else if (v.fallback_known) {
     // The fallback layers explain the idle GPU when their host time covers at least half of it; from a
-    // fifth on they are named as a cause next to the launches (YOLOX-Nano's Slices: about 40%).
+    // fifth on they are named as a cause next to the launches (YOLOX-Nano's Slices on the H200: about 43%).
     const double covered = v.fallback_share / v.idle_share;
     v.bound = covered >= kFallbackMostShare ? Bound::HostBoundFallback
               : covered >= kFallbackPartShare ? Bound::HostBoundMixed

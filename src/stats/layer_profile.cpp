@@ -218,6 +218,12 @@ Validation validate_against(const std::vector<Segment>& segments, const std::vec
   return v;
 }
 
+bool meets_validation_tolerance(const Validation& v) {
+  return v.top_n > 0 && v.rank_correlation >= kValidationMinRankCorrelation &&
+         static_cast<double>(v.top_overlap) >= kValidationMinTopOverlap * static_cast<double>(v.top_n) &&
+         std::abs(v.top_share_method - v.top_share_reference) <= kValidationMaxTopShareGap;
+}
+
 std::uint64_t busy_ns(std::vector<GpuInterval> intervals) {
   std::sort(intervals.begin(), intervals.end(),
             [](const GpuInterval& a, const GpuInterval& b) { return a.start_ns < b.start_ns; });

@@ -26,12 +26,20 @@ class GpuActivityRecorder {
   // Turns the recording off and on again (CUPTI's activity kinds disabled / enabled), for forwards
   // timed without CUPTI's own cost as a control. Returns false when that failed or there is no CUPTI.
   virtual bool set_recording(bool on) = 0;
+
+  // Told once the first forward of the first net is done. Only the diagnosis mode
+  // ZOO_BENCH_CUPTI_PROBE=late uses it (below).
+  virtual void first_forward_done() {}
 };
 
 // The CUPTI recorder, enabled at once (create it before any net is set up, so the kernels of the first
 // forward are recorded too), or the "not available" one saying why: `skip_reason` when it is not empty
 // (e.g. no CUDA target selected), a build without CUPTI, or CUPTI's own refusal. CUPTI's activity API
 // is process-wide: one recorder at a time.
+// Diagnosis of why an early probe got copy records but no kernel records (README "Reading a profile"):
+// ZOO_BENCH_CUPTI_PROBE=late enables the activity kinds only after the first forward (as that probe
+// did, the context and net already set up), =plain-flush flushes without CUPTI_ACTIVITY_FLAG_FLUSH_FORCED.
+// The status line names the mode.
 std::unique_ptr<GpuActivityRecorder> make_gpu_activity_recorder(const std::string& skip_reason = {});
 
 }  // namespace zoobench

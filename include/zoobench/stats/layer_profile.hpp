@@ -111,6 +111,14 @@ struct Validation {
 Validation validate_against(const std::vector<Segment>& segments, const std::vector<double>& reference_ms,
                             std::size_t top_n);
 
+// The tolerance a validation must meet (set after the first CPU runs, and stated with every result): a rank
+// correlation of at least 0.6, at least 6 in 10 of the top segments in common, and top shares within 10
+// points of each other.
+inline constexpr double kValidationMinRankCorrelation = 0.6;
+inline constexpr double kValidationMinTopOverlap = 0.6;  // share of top_n
+inline constexpr double kValidationMaxTopShareGap = 0.10;
+bool meets_validation_tolerance(const Validation& v);
+
 // GPU activity of one forward, as the recorder gave it (measure/gpu_activity.hpp fills these).
 struct GpuInterval {
   std::uint64_t start_ns = 0, end_ns = 0;
