@@ -249,10 +249,11 @@ class ConfigNumbers {
 
 // "config 2/9", "face_detection_yunet.yaml: YuNet ['a.onnx']", "on CUDA, trial 1/3"
 ProgressLabel progress_label(const PlanItem& item, const ConfigNumbers& configs) {
-  return {fmt::format("config {}/{}", configs.of(item.config_name), configs.count()),
-          fmt::format("{}: {} {}", item.config_name, item.family != nullptr ? item.family->name : "-",
-                      item.variant.file_list()),
-          fmt::format("on {}, trial {}/{}", item.backend_target.name, item.trial, item.trials)};
+  std::vector<std::string> files;
+  for (const auto& file : item.variant.files) files.push_back(file.filename().string());
+  return model_progress_label(fmt::format("config {}/{}", configs.of(item.config_name), configs.count()),
+                              item.config_name, item.family != nullptr ? item.family->name : "-", files,
+                              fmt::format("on {}, trial {}/{}", item.backend_target.name, item.trial, item.trials));
 }
 
 // Files first: an unwritable one stops the run before anything is measured (its begin() checks).
