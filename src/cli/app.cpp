@@ -462,14 +462,19 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     std::set<std::string> warned;
     PlanOrder order;
     auto on_placed = [&](PlacedRecord placed) {
+      if (progress) progress->clear();
       each_reporter([&](Reporter& reporter) { reporter.record(placed.record); });
       const std::size_t at = order.insert(placed.item, placed.seq);
       records.insert(records.begin() + static_cast<std::ptrdiff_t>(at), std::move(placed.record));
       publish(snapshot(Intervals::Skip), false);
     };
     auto once = [&](const std::string& w) { if (warned.insert(w).second) on_warning(w); };
+    const ConfigNumbers config_numbers(plan);
+    auto on_start = [&](std::size_t item) {
+      if (progress) progress->start(progress_label(plan.items[item], config_numbers));
+    };
     run_on_workers(plan, split_plan(plan, gpu_indices.size()), gpu_workers(gpu_indices, environment.gpus), on_placed,
-                   once);
+                   once, on_start);
   }
   progress.reset();  // erased before the tables
 
