@@ -232,6 +232,15 @@ std::size_t runnable_count(const Plan& plan) {
       std::count_if(plan.items.begin(), plan.items.end(), [](const PlanItem& i) { return i.runnable(); }));
 }
 
+// Each config's Benchmark.data.path, for the fetch command of absent data.
+std::map<std::string, std::string> data_paths_of(const Plan& plan) {
+  std::map<std::string, std::string> paths;
+  for (const auto& item : plan.items) {
+    if (item.config) paths.emplace(item.config_name, item.config->data.path);
+  }
+  return paths;
+}
+
 // Each config's number in run order, for "config i/N" on the progress line.
 class ConfigNumbers {
  public:
@@ -406,7 +415,7 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
       make_reporters(json_file, options.csv_file, options.markdown_file, out, header_pairs,
                      ConsoleOptions{options.verbose, options.quiet, options.table_wide,
                                     resolve_dir(Resource::Models, options.models_dir),
-                                    resolve_dir(Resource::Data, options.data_dir)});
+                                    resolve_dir(Resource::Data, options.data_dir), data_paths_of(plan)});
   if (!json_file.empty()) {
     // Right after the JSON reporter (first in the list), whose begin() names a bad path first; records
     // reach every reporter before any snapshot is written, so the journal is always ahead of the file.
