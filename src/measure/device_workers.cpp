@@ -77,7 +77,9 @@ RunRecord not_run(const PlanItem& item, const std::string& why) {
 void work(const Plan& plan, const std::vector<std::size_t>& items, const DeviceWorker& worker, std::mutex& capture_lock,
           EventQueue& queue, const std::atomic<bool>& stop) {
   std::size_t current = 0, seq = 0;
-  auto on_record = [&](RunRecord record) { queue.push({PlacedRecord{current, seq++, std::move(record)}, {}, std::nullopt}); };
+  auto on_record = [&](RunRecord record) {
+    queue.push({PlacedRecord{current, seq++, std::move(record)}, {}, std::nullopt});
+  };
   auto on_warning = [&](const std::string& warning) { queue.push({std::nullopt, warning, std::nullopt}); };
   std::string refused;
   try {

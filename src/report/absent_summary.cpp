@@ -33,7 +33,8 @@ std::string zoo_data_name(const std::string& data_path) {
   // "palm_detection_20230125": the zoo's zip is newer than its key.
   const auto underscore = name.rfind('_');
   const std::string suffix = underscore == std::string::npos ? "" : name.substr(underscore + 1);
-  if (suffix.size() == 8 && std::all_of(suffix.begin(), suffix.end(), [](unsigned char c) { return std::isdigit(c); })) {
+  const auto digit = [](unsigned char c) { return std::isdigit(c) != 0; };
+  if (suffix.size() == 8 && std::all_of(suffix.begin(), suffix.end(), digit)) {
     name.erase(underscore);
   }
   return name;

@@ -19,7 +19,8 @@ std::string duration_text(std::chrono::seconds s) {
 }
 
 std::string without_suffix(const std::string& text, const std::string& suffix) {
-  const bool has = text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  const bool has =
+      text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
   return has ? text.substr(0, text.size() - suffix.size()) : text;
 }
 

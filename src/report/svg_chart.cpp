@@ -39,7 +39,9 @@ class SeriesColours {
  public:
   SeriesColours(const CrossTable& table, std::size_t runs) : m_runs(std::max<std::size_t>(runs, 1)) {
     for (const auto& c : table.columns) {
-      if (std::find(m_targets.begin(), m_targets.end(), c.pair.index) == m_targets.end()) m_targets.push_back(c.pair.index);
+      if (std::find(m_targets.begin(), m_targets.end(), c.pair.index) == m_targets.end()) {
+        m_targets.push_back(c.pair.index);
+      }
     }
     std::sort(m_targets.begin(), m_targets.end());
   }
@@ -50,7 +52,8 @@ class SeriesColours {
     const auto target = static_cast<std::size_t>(
         std::find(m_targets.begin(), m_targets.end(), pair_index) - m_targets.begin());
     // Up to 70% of the way to white for the last file: still visible on the white background.
-    const double towards_white = 0.7 * static_cast<double>(run) / static_cast<double>(std::max<std::size_t>(m_runs - 1, 1));
+    const double towards_white =
+        0.7 * static_cast<double>(run) / static_cast<double>(std::max<std::size_t>(m_runs - 1, 1));
     const int* base = hue[target % kHues];
     auto mix = [&](int c) { return static_cast<int>(std::lround(c + (255 - c) * towards_white)); };
     return fmt::format("#{:02x}{:02x}{:02x}", mix(base[0]), mix(base[1]), mix(base[2]));
@@ -150,7 +153,8 @@ std::string svg_chart(const CrossTable& table, const std::vector<LabelledRun>& r
         // A mark of its own, so that a missing bar is not read as a bar too short to see.
         out += fmt::format("<text class=\"absent\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"9\" fill=\"#777777\" "
                            "data-model=\"{}\" data-column=\"{}\">- not measured{}</text>\n",
-                           kPlotLeft + 2, by + kBar - 2, xml_escape(name), xml_escape(column_header(table.columns[c], runs)),
+                           kPlotLeft + 2, by + kBar - 2, xml_escape(name),
+                           xml_escape(column_header(table.columns[c], runs)),
                            r == nullptr ? "" : xml_escape(fmt::format(" ({})", status_name(r->status))));
         continue;
       }
