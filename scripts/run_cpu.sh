@@ -28,15 +28,18 @@ Data (D), first that applies:
                     missing and how to get it (from zoo-bench --list with your selection)
   --help            show this help
 
-Exit status: 0 when every benchmark ran, or when nothing failed but some models were absent or not
-supported by the installed OpenCV (zoo-bench's code 3); otherwise zoo-bench's own code
-(1 a benchmark failed, 2 usage or config error, 4 --require-cuda failed).
+Exit status: zoo-bench's own code: 0 every benchmark ran; 3 nothing failed, but some models or data
+were absent (also after a --fetch that could not get them) or not supported by the installed OpenCV;
+1 a benchmark failed, 2 usage or config error, 4 --require-cuda failed.
 EOF
 }
 
 die() { echo "run_cpu.sh: error: $*" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# This very command with --fetch added, for the hint when something is missing.
+with_fetch="scripts/run_cpu.sh --fetch"
+[[ $# -eq 0 ]] || with_fetch+=$(printf ' %q' "$@")
 shared=$root/../shared
 
 build_dir=$root/build
@@ -162,24 +165,29 @@ report_missing() {
     printf '  %s\n' "${files[@]}"
     local families
     families=$(printf '%s\n' "${files[@]%%/*}" | sort -u | paste -sd, -)
-    [[ $fetch -eq 1 ]] || echo "run_cpu.sh:   fetch them with: scripts/run_cpu.sh --fetch (or scripts/fetch_models.sh --dest $models --only $families)"
+    [[ $fetch -eq 1 ]] || echo "run_cpu.sh:   fetch them: add --fetch to this command, $with_fetch (or scripts/fetch_models.sh --dest $models --only $families)"
   fi
   if [[ ${#names[@]} -gt 0 ]]; then
     echo "run_cpu.sh: ${#names[@]} data folder(s) missing or empty in $data: ${names[*]}"
-    [[ $fetch -eq 1 ]] || echo "run_cpu.sh:   fetch them with: scripts/run_cpu.sh --fetch (or scripts/fetch_data.sh --dest $data ${names[*]})"
+    [[ $fetch -eq 1 ]] || echo "run_cpu.sh:   fetch them: add --fetch to this command, $with_fetch (or scripts/fetch_data.sh --dest $data ${names[*]})"
   fi
   if [[ $fetch -eq 1 ]]; then
     # A fetch that fails (no network) is reported; the benchmarks still run with what is there.
     if [[ ${#files[@]} -gt 0 ]]; then
-      "$root/scripts/fetch_models.sh" --dest "$models" --only "$(IFS=,; echo "${files[*]}")" ||
+      "$root/scripts/fetch_models.sh" --dest "$models" --only "$(IFS=,; echo "${files[*]}")" || {
+        fetch_failed=1
         echo "run_cpu.sh: fetch_models.sh could not fetch everything (see above); running with what is there"
+      }
     fi
     if [[ ${#names[@]} -gt 0 ]]; then
-      "$root/scripts/fetch_data.sh" --dest "$data" "${names[@]}" ||
+      "$root/scripts/fetch_data.sh" --dest "$data" "${names[@]}" || {
+        fetch_failed=1
         echo "run_cpu.sh: fetch_data.sh could not fetch everything (see above); running with what is there"
+      }
     fi
   fi
 }
+fetch_failed=0
 report_missing
 
 echo "+ $bin ${defaults[*]} ${bench_args[*]}"
@@ -188,9 +196,15 @@ rc=0
 case $rc in
   0) ;;
   3)
-    echo "run_cpu.sh: nothing failed, but some models were absent or unsupported (see 'Not measured' above)."
-    echo "run_cpu.sh: fetch what is missing with scripts/run_cpu.sh --fetch, or set ZOO_BENCH_MODELS_DIR to an opencv_zoo checkout's models/ folder."
-    rc=0 ;;
+    # zoo-bench's summary lists them ("Absent ..." lines, "Not measured" for unsupported ones); its code
+    # goes through: a CI must not read an offline run that measured nothing as a success.
+    echo "run_cpu.sh: nothing failed, but some benchmarks were not measured: absent models or data, or not supported by this OpenCV (zoo-bench's summary above says which)."
+    if [[ $fetch -eq 0 ]]; then
+      echo "run_cpu.sh: to fetch what is missing, add --fetch to this command: $with_fetch"
+      echo "run_cpu.sh: or set ZOO_BENCH_MODELS_DIR to an opencv_zoo checkout's models/ folder."
+    elif [[ $fetch_failed -eq 1 ]]; then
+      echo "run_cpu.sh: --fetch could not get everything (see the fetch errors above): check the network, or use the fetch scripts' --from DIR with files downloaded by hand."
+    fi ;;
   *) echo "run_cpu.sh: zoo-bench exited with code $rc" >&2 ;;
 esac
 exit "$rc"

@@ -246,10 +246,12 @@ TEST(CompareSynthetic, TheRankTestCatchesAnInjectedSlowdownAndNotAFileAgainstIts
   EXPECT_EQ(j.at("test"), "mwu");
   int regressed = 0;
   for (const auto& r : j.at("rows")) {
-    ASSERT_TRUE(r.at("rank_test_p").is_number()) << r.dump();
+    ASSERT_TRUE(r.at("p_slower_beyond_threshold").is_number()) << r.dump();
+    ASSERT_TRUE(r.at("p_faster_beyond_threshold").is_number()) << r.dump();
+    EXPECT_GT(r.at("p_faster_beyond_threshold").get<double>(), 0.5) << r.dump();  // 20% slower: not faster
     if (r.at("verdict") == "REGRESSED") {
       ++regressed;
-      EXPECT_LT(r.at("rank_test_p").get<double>(), 0.05 / 51) << r.dump();
+      EXPECT_LT(r.at("p_slower_beyond_threshold").get<double>(), 0.025 / 51) << r.dump();
     } else {
       EXPECT_EQ(r.at("verdict"), "slower (not significant)") << r.dump();
     }
@@ -265,7 +267,33 @@ TEST(CompareSynthetic, TheRankTestCatchesAnInjectedSlowdownAndNotAFileAgainstIts
   const json same = compare_json_of(recorded("run1.recomputed.json"), recorded("run1.recomputed.json"), "--test mwu",
                                     code, dir);
   EXPECT_EQ(code, kExitOk);
-  for (const auto& r : same.at("rows")) EXPECT_EQ(r.at("verdict"), "same") << r.dump();
+  for (const auto& r : same.at("rows")) {
+    EXPECT_EQ(r.at("verdict"), "same") << r.dump();
+    // Identical samples: neither direction beyond the threshold is supported, so both p are large.
+    EXPECT_GT(r.at("p_slower_beyond_threshold").get<double>(), 0.5) << r.dump();
+    EXPECT_GT(r.at("p_faster_beyond_threshold").get<double>(), 0.5) << r.dump();
+  }
+  const auto table = run_zoo_bench(fmt::format("compare {0} {0} --test mwu", quoted(recorded("run1.recomputed.json"))));
+  EXPECT_NE(table.output.find("p(slower beyond t)"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("p(faster beyond t)"), std::string::npos) << table.output;
+}
+
+// The realistic case: NEW is another run (its own noise) of a 20% slower build, not BASE's own samples
+// scaled. Per row, 3 trials on a noisy host cannot pin every row; the geometric mean over all rows
+// catches a shift of every row, and the exit code says so.
+TEST(CompareRecorded, AnotherRunTwentyPercentSlowerIsCaughtAgainstARecordedBase) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path slowed = save_json(scaled(load_json(recorded("run2.recomputed.json")), 1.2), dir / "run2_slowed.json");
+  for (const std::string test : {"", "--test mwu"}) {
+    int code = -1;
+    const json j = compare_json_of(recorded("run1.recomputed.json"), slowed, test, code, dir);
+    EXPECT_EQ(code, kExitRegressed) << test;
+    EXPECT_TRUE(j.at("regressed").get<bool>()) << test;
+    const json& all = j.at("geometric_means").back();
+    EXPECT_EQ(all.at("scope"), "all rows");
+    EXPECT_EQ(all.at("verdict"), "REGRESSED") << all.dump();
+    EXPECT_GT(all.at("ratio").get<double>(), 1.2) << all.dump();
+  }
 }
 
 TEST(CompareCli, TheThresholdIsAPercentageWithOrWithoutTheSignAndAFractionIsWarnedAbout) {
@@ -285,6 +313,10 @@ TEST(CompareCli, TheThresholdIsAPercentageWithOrWithoutTheSignAndAFractionIsWarn
   const auto junk = run_zoo_bench(fmt::format("compare {0} {0} --threshold five", run1));
   EXPECT_EQ(junk.exit_code, kExitUsage) << junk.output;
   EXPECT_NE(junk.output.find("--threshold five: give a percentage"), std::string::npos) << junk.output;
+
+  const auto empty = run_zoo_bench(fmt::format("compare {0} {0} --threshold ''", run1));
+  EXPECT_EQ(empty.exit_code, kExitUsage) << empty.output;
+  EXPECT_NE(empty.output.find("--threshold"), std::string::npos) << empty.output;
 }
 
 TEST(CompareCli, ARegressionExitsSixEvenWhenTheOutputFileCannotBeWritten) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -66,6 +67,35 @@ TEST(CrossReport, TwoMachinesGiveMachineByTargetColumnsAndMatchingCsvAndSvg) {
   const auto check = test::run_python(test::source_dir() / "tests" / "tools" / "check_chart.py", quoted(svg) + " " + quoted(csv));
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_NE(check.output.find("bars 102 cells 102"), std::string::npos) << check.output;
+}
+
+// Three files (two runs of one H200 and an H100): nine series, nine distinct fills; a benchmark one file
+// lacks gets a "- not measured" mark, not a blank gap; the CPU series is named by the host's CPU.
+TEST(CrossReport, ThreeFilesGiveEverySeriesItsOwnFillAndMarkAbsentCells) {
+  const fs::path dir = test::scratch_dir();
+  const fs::path h100 = other_machine(dir);
+  std::ifstream in(recorded("run2.recomputed.json"));
+  json run2 = json::parse(in);
+  // Run 2 without its CUDA_FP16 records of YuNet: those cells are absent in its columns.
+  auto& records = run2.at("records");
+  const auto before = records.size();
+  records.erase(std::remove_if(records.begin(), records.end(), [](const json& r) {
+                  return r.at("model") == "YuNet" && r.at("backend_target").at("index") == 2;
+                }),
+                records.end());
+  ASSERT_LT(records.size(), before);
+  const fs::path partial = dir / "run2_partial.json", csv = dir / "three.csv", svg = dir / "three.svg";
+  std::ofstream(partial) << run2.dump();
+  const auto r = run_zoo_bench(fmt::format("report {} {} {} --csv {} --svg {}", quoted(recorded("run1.recomputed.json")),
+                                           quoted(partial), quoted(h100), quoted(csv), quoted(svg)));
+  ASSERT_EQ(r.exit_code, kExitOk) << r.output;
+  const auto check = test::run_python(test::source_dir() / "tests" / "tools" / "check_chart.py", quoted(svg) + " " + quoted(csv));
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_NE(check.output.find("series 9 fills 9"), std::string::npos) << check.output;
+  EXPECT_EQ(check.output.find("absent 0 "), std::string::npos) << check.output;
+  const std::string chart = read_text(svg);
+  EXPECT_NE(chart.find("H200 (run1.recomputed) host CPU (Intel(R) Xeon(R) Processor)"), std::string::npos);
+  EXPECT_NE(chart.find("H100 80GB HBM3 host CPU (Other CPU)"), std::string::npos);
 }
 
 TEST(CrossReport, CsvIsOneParsableLinePerCellWithTheRowsMediansAndSpeedUps) {

@@ -211,7 +211,11 @@ TEST(RunCpu, SaysWhichModelsAndDataAreMissingAndFetchesThemWithFetch) {
   EXPECT_NE(told.output.find("1 data folder(s) missing or empty in " + data.string() + ": face_detection"),
             std::string::npos)
       << told.output;
-  EXPECT_NE(told.output.find("scripts/run_cpu.sh --fetch"), std::string::npos) << told.output;
+  // The hint is this command with --fetch added, the user's own selection kept (not a bare --fetch: --all).
+  EXPECT_NE(told.output.find("add --fetch to this command, scripts/run_cpu.sh --fetch --bin "), std::string::npos)
+      << told.output;
+  EXPECT_NE(told.output.find(" -- -c configs/face_detection_yunet.yaml --dry-run (or scripts/fetch_models.sh"),
+            std::string::npos) << told.output;
   EXPECT_FALSE(fs::exists(models / "face_detection_yunet" / "face_detection_yunet_2023mar.onnx"))
       << "nothing is fetched without --fetch";
 
@@ -230,6 +234,36 @@ TEST(RunCpu, SaysWhichModelsAndDataAreMissingAndFetchesThemWithFetch) {
   EXPECT_EQ(after.output.find("  face_detection_yunet/face_detection_yunet_2023mar.onnx\n"), std::string::npos)
       << after.output;
   EXPECT_EQ(after.output.find("data folder(s) missing"), std::string::npos) << after.output;
+}
+
+// Offline, --fetch gets nothing and nothing is measured: zoo-bench's code 3 goes through (not 0), and the
+// script neither points at a "Not measured" table nor advises the --fetch that was given.
+TEST(RunCpu, AFetchThatFailsOfflineAndMeasuresNothingExitsThree) {
+  const fs::path root = test::scratch_dir() / "run_cpu_offline";
+  fs::remove_all(root);
+  fs::create_directories(root / "models");
+  fs::create_directories(root / "data");
+  const auto r = run_command(fmt::format(
+      "cd '{}' && ZOO_BENCH_DATA_MIRROR=http://127.0.0.1:1 "
+      "ZOO_BENCH_MODEL_SOURCES='http://127.0.0.1:1/{{family}}/{{file}}' timeout 120 bash '{}' --bin '{}' --fetch -- "
+      "--models-dir '{}' --data-dir '{}' -c configs/face_detection_yunet.yaml",
+      test::source_dir().string(), script("run_cpu.sh"), ZOO_BENCH_BINARY, (root / "models").string(),
+      (root / "data").string()));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("fetch_models.sh could not fetch everything"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--fetch could not get everything"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("'Not measured' above"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("add --fetch"), std::string::npos) << r.output;
+
+  // Without --fetch, the same: code 3, and the hint is this command with --fetch.
+  const auto plain = run_command(fmt::format(
+      "cd '{}' && timeout 120 bash '{}' --bin '{}' -- --models-dir '{}' --data-dir '{}' "
+      "-c configs/face_detection_yunet.yaml",
+      test::source_dir().string(), script("run_cpu.sh"), ZOO_BENCH_BINARY, (root / "models").string(),
+      (root / "data").string()));
+  EXPECT_EQ(plain.exit_code, 3) << plain.output;
+  EXPECT_NE(plain.output.find("to fetch what is missing, add --fetch to this command: scripts/run_cpu.sh --fetch --bin"),
+            std::string::npos) << plain.output;
 }
 
 // Only what the selection needs: one config selected, its model files and its data folder, nothing of

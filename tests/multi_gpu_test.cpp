@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <opencv2/imgcodecs.hpp>
@@ -25,6 +27,7 @@
 #include "zoobench/error.hpp"
 #include "zoobench/measure/device_workers.hpp"
 #include "zoobench/plan/split.hpp"
+#include "zoobench/report/progress.hpp"
 #include "zoobench/report/report.hpp"
 #include "zoobench/report/results_json.hpp"
 #include "zoobench/stats/aggregate.hpp"
@@ -270,6 +273,45 @@ std::vector<DeviceWorker> fake_workers(FakeDevice& fake, const std::vector<int>&
     workers.push_back(std::move(w));
   }
   return workers;
+}
+
+// --device all draws the progress line too: each runnable item's start reaches the calling thread (the
+// line is not thread-safe), before that item's records, once per item.
+TEST(DeviceWorkers, EachItemsStartReachesTheCallingThreadBeforeItsRecordsForTheProgressLine) {
+  ThreadLog log;
+  const Family fam = family("Thread").folder("thread").task("test").files({"thread.onnx"}).model(
+      [&log](const ModelContext&) -> std::unique_ptr<Model> { return std::make_unique<ThreadModel>(log); });
+  const Plan plan = runnable_plan(fam, 2);
+  FakeDevice fake;
+  std::ostringstream drawn;
+  std::set<std::thread::id> threads;
+  std::vector<std::size_t> started;
+  std::set<std::size_t> recorded_before_start;
+  {
+    ProgressLine progress(drawn, plan.items.size(), 200);
+    run_on_workers(
+        plan, split_plan(plan, 2), fake_workers(fake, {0, 1}),
+        [&](PlacedRecord p) {
+          threads.insert(std::this_thread::get_id());
+          if (std::find(started.begin(), started.end(), p.item) == started.end()) recorded_before_start.insert(p.item);
+          progress.clear();
+        },
+        [](const std::string&) {},
+        [&](std::size_t item) {
+          threads.insert(std::this_thread::get_id());
+          started.push_back(item);
+          progress.start({"c", plan.items[item].variant.file_list(), plan.items[item].backend_target.name});
+        });
+  }
+  EXPECT_EQ(threads, std::set<std::thread::id>{std::this_thread::get_id()});
+  std::vector<std::size_t> sorted = started;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::size_t> every(plan.items.size());
+  std::iota(every.begin(), every.end(), 0);
+  EXPECT_EQ(sorted, every) << "each runnable item started once";
+  EXPECT_TRUE(recorded_before_start.empty());
+  EXPECT_NE(drawn.str().find("[1/12] c ['thread.onnx']"), std::string::npos) << drawn.str();
+  EXPECT_NE(drawn.str().find("[12/12] c ['thread.onnx']"), std::string::npos) << drawn.str();
 }
 
 TEST(DeviceWorkers, OneThreadPerDeviceBoundOnceAndRecordsComeBackOnTheCallingThreadInPlanOrder) {

@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
+#include "zoobench/config/config.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/report/columns.hpp"
 #include "zoobench/report/report.hpp"
@@ -303,12 +305,41 @@ TEST(ReportGolden, DefaultConsoleCollapsesAbsentModelsIntoOneLineWithTheFetchCom
                       "Absent models (2): MobileNet, YuNet; fetch them with: scripts/fetch_models.sh --only "
                       "face_detection_yunet,image_classification_mobilenet\n"
                       "Absent models without a download (1): Absent; --verbose says where to get them\n"
-                      "Absent data (1 configs): object_detection_yolox.yaml; fetch it with: scripts/fetch_data.sh, or "
+                      "Absent data (1 config): object_detection_yolox.yaml; fetch it with: scripts/fetch_data.sh, or "
                       "point --data-dir at the zoo's benchmark data\n"
                       "(--verbose lists every absent model and data folder with its reason)\n"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("no model files"), std::string::npos) << "no absent model on a line of its own:\n" << text;
+}
+
+// An unsupported model gets one line by default, its row in "Not measured"; --verbose also streams it.
+TEST(ReportGolden, DefaultConsoleGivesAnUnsupportedModelOneLine) {
+  ResultSet set = golden_set();
+  RunRecord unsupported = set.records[0];
+  unsupported.status = Status::Unsupported;
+  unsupported.message = "needs OpenCV 4.10";
+  BenchmarkRow row;
+  row.config = "tracker.yaml";
+  row.model = "VitTrack";
+  row.backend_target = backend_target_at(0);
+  row.status = Status::Unsupported;
+  row.message = "needs OpenCV 4.10";
+  set.rows.push_back(row);
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  for (const bool verbose : {false, true}) {
+    std::ostringstream out;
+    const auto reporter = make_console_reporter(out, {}, ConsoleOptions{verbose, /*quiet=*/false});
+    reporter->record(unsupported);
+    EXPECT_EQ(out.str().empty(), !verbose) << out.str();
+    reporter->results(set, true);
+    EXPECT_EQ(count(out.str(), "needs OpenCV 4.10"), verbose ? 2u : 1u) << out.str();
+    EXPECT_NE(out.str().find("\nNot measured:\n"), std::string::npos) << out.str();
+  }
 }
 
 TEST(ReportGolden, QuietConsoleHasNoRowPerBenchmarkButKeepsFailuresAndTables) {
@@ -372,10 +403,42 @@ TEST(ReportViews, AbsentSummaryFetchCommandsPutFilesIntoTheFoldersInUse) {
   EXPECT_NE(custom.find("scripts/fetch_models.sh --only face_detection_yunet --dest '/tmp/my models'\n"),
             std::string::npos) << custom;
   EXPECT_NE(custom.find("scripts/fetch_data.sh --dest /srv/zoo-data, or point"), std::string::npos) << custom;
+  // With the config's data folder known, only its zip: not all 13.
+  std::string named;
+  for (const auto& line : absent_summary(set, "/tmp/m", "/srv/zoo-data", {{"face_detection_yunet.yaml", "data/face_detection"}})) {
+    named += line + "\n";
+  }
+  EXPECT_NE(named.find("Absent data (1 config): face_detection_yunet.yaml; fetch it with: scripts/fetch_data.sh "
+                       "--dest /srv/zoo-data face_detection, or point"),
+            std::string::npos) << named;
   const std::filesystem::path source(ZOO_BENCH_TEST_SOURCE_DIR);
   const std::string defaults = text(source.parent_path() / "models", source.parent_path() / "data");
   EXPECT_EQ(defaults.find("--dest"), std::string::npos) << defaults;
   EXPECT_NE(defaults.find("scripts/fetch_models.sh --only face_detection_yunet\n"), std::string::npos) << defaults;
+}
+
+TEST(ReportViews, ZooDataNamesAreTheNamesFetchDataAccepts) {
+  EXPECT_EQ(zoo_data_name("data/face_detection"), "face_detection");
+  EXPECT_EQ(zoo_data_name("data/palm_detection_20230125"), "palm_detection");
+  EXPECT_EQ(zoo_data_name("data/facial_expression_recognition/fer_evaluation"), "facial_expression_recognition");
+  EXPECT_EQ(zoo_data_name("./data/text/"), "text");
+  EXPECT_EQ(zoo_data_name("data"), "");
+  // Every config in the repository names a data zip that scripts/fetch_data.sh knows (scripts/zoo_data.tsv).
+  const std::filesystem::path source = test::source_dir();
+  std::ifstream table(source / "scripts" / "zoo_data.tsv");
+  std::set<std::string> known;
+  for (std::string line; std::getline(table, line);) {
+    if (!line.empty() && line[0] != '#') known.insert(line.substr(0, line.find('\t')));
+  }
+  ASSERT_EQ(known.size(), 13u);
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source / "configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const BenchmarkConfig config = load_config(entry.path());
+    EXPECT_EQ(known.count(zoo_data_name(config.data.path)), 1u) << entry.path() << ": " << config.data.path;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
 }
 
 TEST(ReportViews, AbsentSummaryIsEmptyWhenNothingIsMissing) {

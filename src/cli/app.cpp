@@ -232,6 +232,15 @@ std::size_t runnable_count(const Plan& plan) {
       std::count_if(plan.items.begin(), plan.items.end(), [](const PlanItem& i) { return i.runnable(); }));
 }
 
+// Each config's Benchmark.data.path, for the fetch command of absent data.
+std::map<std::string, std::string> data_paths_of(const Plan& plan) {
+  std::map<std::string, std::string> paths;
+  for (const auto& item : plan.items) {
+    if (item.config) paths.emplace(item.config_name, item.config->data.path);
+  }
+  return paths;
+}
+
 // Each config's number in run order, for "config i/N" on the progress line.
 class ConfigNumbers {
  public:
@@ -249,10 +258,11 @@ class ConfigNumbers {
 
 // "config 2/9", "face_detection_yunet.yaml: YuNet ['a.onnx']", "on CUDA, trial 1/3"
 ProgressLabel progress_label(const PlanItem& item, const ConfigNumbers& configs) {
-  return {fmt::format("config {}/{}", configs.of(item.config_name), configs.count()),
-          fmt::format("{}: {} {}", item.config_name, item.family != nullptr ? item.family->name : "-",
-                      item.variant.file_list()),
-          fmt::format("on {}, trial {}/{}", item.backend_target.name, item.trial, item.trials)};
+  std::vector<std::string> files;
+  for (const auto& file : item.variant.files) files.push_back(file.filename().string());
+  return model_progress_label(fmt::format("config {}/{}", configs.of(item.config_name), configs.count()),
+                              item.config_name, item.family != nullptr ? item.family->name : "-", files,
+                              fmt::format("on {}, trial {}/{}", item.backend_target.name, item.trial, item.trials));
 }
 
 // Files first: an unwritable one stops the run before anything is measured (its begin() checks).
@@ -405,7 +415,7 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
       make_reporters(json_file, options.csv_file, options.markdown_file, out, header_pairs,
                      ConsoleOptions{options.verbose, options.quiet, options.table_wide,
                                     resolve_dir(Resource::Models, options.models_dir),
-                                    resolve_dir(Resource::Data, options.data_dir)});
+                                    resolve_dir(Resource::Data, options.data_dir), data_paths_of(plan)});
   if (!json_file.empty()) {
     // Right after the JSON reporter (first in the list), whose begin() names a bad path first; records
     // reach every reporter before any snapshot is written, so the journal is always ahead of the file.
@@ -461,14 +471,19 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
     std::set<std::string> warned;
     PlanOrder order;
     auto on_placed = [&](PlacedRecord placed) {
+      if (progress) progress->clear();
       each_reporter([&](Reporter& reporter) { reporter.record(placed.record); });
       const std::size_t at = order.insert(placed.item, placed.seq);
       records.insert(records.begin() + static_cast<std::ptrdiff_t>(at), std::move(placed.record));
       publish(snapshot(Intervals::Skip), false);
     };
     auto once = [&](const std::string& w) { if (warned.insert(w).second) on_warning(w); };
+    const ConfigNumbers config_numbers(plan);
+    auto on_start = [&](std::size_t item) {
+      if (progress) progress->start(progress_label(plan.items[item], config_numbers));
+    };
     run_on_workers(plan, split_plan(plan, gpu_indices.size()), gpu_workers(gpu_indices, environment.gpus), on_placed,
-                   once);
+                   once, on_start);
   }
   progress.reset();  // erased before the tables
 

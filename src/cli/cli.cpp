@@ -224,7 +224,10 @@ int cli_main(int argc, char** argv) {
   compare->add_option("new", compare_options.new_file, "The results file to judge")->required()->check(CLI::ExistingFile);
   compare->add_option("--threshold", compare_options.threshold_text,
                       "Practical threshold in percent, '5' or '5%': a row regressed when its whole interval of "
-                      "NEW/BASE lies above 1 + threshold (default 5; a bare value below 1 is warned about)");
+                      "NEW/BASE lies above 1 + threshold (default 5; a bare value below 1 is warned about)")
+      ->check([](const std::string& text) {
+        return text.empty() ? std::string("give a percentage, e.g. --threshold 5 or 5%") : std::string();
+      });
   compare->add_option("--test", compare_options.test,
                       "What makes a row's change significant: bootstrap (default; its simultaneous interval) or mwu "
                       "(the Mann-Whitney U rank test on all raw samples)")

@@ -16,10 +16,11 @@ namespace zoobench {
 
 namespace {
 
-// What workers hand to the calling thread: a record or a warning.
+// What workers hand to the calling thread: a record, a warning, or the start of a plan item.
 struct Event {
   std::optional<PlacedRecord> record;
   std::string warning;
+  std::optional<std::size_t> started;
 };
 
 class EventQueue {
@@ -76,8 +77,10 @@ RunRecord not_run(const PlanItem& item, const std::string& why) {
 void work(const Plan& plan, const std::vector<std::size_t>& items, const DeviceWorker& worker, std::mutex& capture_lock,
           EventQueue& queue, const std::atomic<bool>& stop) {
   std::size_t current = 0, seq = 0;
-  auto on_record = [&](RunRecord record) { queue.push({PlacedRecord{current, seq++, std::move(record)}, {}}); };
-  auto on_warning = [&](const std::string& warning) { queue.push({std::nullopt, warning}); };
+  auto on_record = [&](RunRecord record) {
+    queue.push({PlacedRecord{current, seq++, std::move(record)}, {}, std::nullopt});
+  };
+  auto on_warning = [&](const std::string& warning) { queue.push({std::nullopt, warning, std::nullopt}); };
   std::string refused;
   try {
     if (worker.bind) worker.bind();
@@ -92,6 +95,7 @@ void work(const Plan& plan, const std::vector<std::size_t>& items, const DeviceW
     current = i;
     seq = 0;
     const PlanItem& item = plan.items[i];
+    if (item.runnable()) queue.push({std::nullopt, {}, i});
     if (!refused.empty()) {
       on_record(not_run(item, refused));
       continue;
@@ -108,7 +112,7 @@ void work(const Plan& plan, const std::vector<std::size_t>& items, const DeviceW
 
 void run_on_workers(const Plan& plan, const std::vector<std::vector<std::size_t>>& assignment,
                     const std::vector<DeviceWorker>& workers, const std::function<void(PlacedRecord)>& on_record,
-                    const WarningSink& on_warning) {
+                    const WarningSink& on_warning, const std::function<void(std::size_t)>& on_start) {
   if (assignment.size() != workers.size()) throw std::invalid_argument("run_on_workers: one item list per worker");
   std::mutex capture_lock;
   EventQueue queue;
@@ -129,7 +133,9 @@ void run_on_workers(const Plan& plan, const std::vector<std::vector<std::size_t>
     while (auto event = queue.pop(workers.size())) {
       const std::lock_guard<std::mutex> lock(capture_lock);
       if (event->record) on_record(std::move(*event->record));
-      else on_warning(event->warning);
+      else if (event->started) {
+        if (on_start) on_start(*event->started);
+      } else on_warning(event->warning);
     }
   } catch (...) {
     stop = true;

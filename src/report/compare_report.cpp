@@ -52,8 +52,8 @@ std::string verdict_line(const RunComparison& c) {
                         ratio_text(c.summaries.back().ratio, c.summaries.back().ci95));
   }
   if (c.inconclusive() > 0) {
-    line += fmt::format(" {} rows cannot tell (their interval spans both 1 and 1 + threshold): more --trials in both "
-                        "runs narrow it.", c.inconclusive());
+    line += fmt::format(" {} {} cannot tell (their interval spans both 1 and 1 + threshold): more --trials in both "
+                        "runs narrow it.", c.inconclusive(), c.inconclusive() == 1 ? "row" : "rows");
   }
   return line;
 }
@@ -64,8 +64,10 @@ std::string method_line(const RunComparison& c) {
         "Ratio = NEW median / BASE median (median of trial medians), with the bootstrap interval for reference. "
         "Verdict (--test mwu): the Mann-Whitney U rank test on all raw samples of all trials, NEW against BASE "
         "x (1 + threshold) and against BASE / (1 + threshold), two-sided at {:.2g} per row (Bonferroni: 0.05 / {} "
-        "rows); 'MWU p' is the p of the side the ratio lies on (normal approximation with tie correction; exact "
-        "for small samples without ties). REGRESSED: NEW's samples lie significantly above BASE's scaled by 1 + "
+        "rows). 'p(slower beyond t)' is the one-sided p that NEW is slower than BASE x (1 + threshold), "
+        "'p(faster beyond t)' that NEW is faster than BASE / (1 + threshold): small means that direction holds; "
+        "a row is REGRESSED (improved) when its p is below half that level (normal approximation with tie "
+        "correction; exact for small samples without ties). REGRESSED: NEW's samples lie significantly above BASE's scaled by 1 + "
         "threshold. The samples of one run are not independent draws (a run's drift moves them together), so "
         "this test is bolder than the default interval. Geometric-mean interval: Student t over the rows' log "
         "ratios; the one over all rows also decides.",
@@ -93,8 +95,10 @@ Table change_table(const RunComparison& comparison) {
   std::vector<std::string> headers = {"model", "size", "target", "BASE ms", "NEW ms", "NEW/BASE (simultaneous 95% CI)"};
   std::vector<A> align = {A::Left, A::Left, A::Left, A::Right, A::Right, A::Right};
   if (rank) {
-    headers.push_back("MWU p");
-    align.push_back(A::Right);
+    for (const char* h : {"p(slower beyond t)", "p(faster beyond t)"}) {
+      headers.push_back(h);
+      align.push_back(A::Right);
+    }
   }
   for (const char* h : {"verdict", "placement", "answers vs BASE"}) {
     headers.push_back(h);
@@ -104,7 +108,9 @@ Table change_table(const RunComparison& comparison) {
   for (const auto& c : comparison.rows) {
     std::vector<std::string> cells = {row_name(*c.base), size_text(c.base->input_size), target_text(*c.base),
                                       format_ms(c.base->median), format_ms(c.next->median), ratio_text(c.ratio, c.ci95)};
-    if (rank) cells.push_back(c.rank_p ? fmt::format("{:.2g}", *c.rank_p) : "-");
+    if (rank) {
+      for (const auto& p : {c.p_slower_beyond, c.p_faster_beyond}) cells.push_back(p ? fmt::format("{:.2g}", *p) : "-");
+    }
     for (auto&& cell : {std::string(verdict_name(c.verdict)), placement_change(c), answers_text(c)}) cells.push_back(cell);
     table.add_row(std::move(cells));
   }
@@ -193,7 +199,8 @@ json compare_json(const RunComparison& comparison, const std::string& base_file,
                     {"new_median_ms", c.next->median},
                     {"ratio", c.ratio},
                     {"ratio_ci95", interval_json(c.ci95)},
-                    {"rank_test_p", c.rank_p ? json(*c.rank_p) : json(nullptr)},
+                    {"p_slower_beyond_threshold", c.p_slower_beyond ? json(*c.p_slower_beyond) : json(nullptr)},
+                    {"p_faster_beyond_threshold", c.p_faster_beyond ? json(*c.p_faster_beyond) : json(nullptr)},
                     {"verdict", verdict_name(c.verdict)},
                     {"base_placement", c.base->placement.short_text()},
                     {"new_placement", c.next->placement.short_text()},

@@ -36,8 +36,10 @@ class ConsoleReporter final : public Reporter {
       const std::string placement = r.device.checked() && !r.device.verified() ? "  " + r.device.describe() : "";
       fmt::print(m_out, "{}{}{}{}\n", zoo_row(r), where, trial, placement);
     } else {
-      // Absent models and data are summed up once at the end; failures get a line each.
-      if (r.status == Status::Missing && !m_options.verbose) return;
+      // Absent models and data are summed up once at the end, and unsupported ones get their line in the
+      // "Not measured" table there; failures get a line each as they happen.
+      const bool summed_up_later = r.status == Status::Missing || r.status == Status::Unsupported;
+      if (summed_up_later && !m_options.verbose) return;
       // The same reason for the next target (e.g. absent model files) is not repeated.
       const std::string key = r.config + '\n' + r.file_list + '\n' + status_name(r.status) + '\n' + r.message;
       if (key == m_last_problem) return;
@@ -66,7 +68,7 @@ class ConsoleReporter final : public Reporter {
     const Table problems = problem_table(set, m_options.verbose);
     if (!problems.empty()) fmt::print(m_out, "\nNot measured:\n{}", problems.to_text());
     if (!m_options.verbose) {
-      const std::vector<std::string> absent = absent_summary(set, m_options.models_dir, m_options.data_dir);
+      const std::vector<std::string> absent = absent_summary(set, m_options.models_dir, m_options.data_dir, m_options.data_paths);
       if (!absent.empty()) fmt::print(m_out, "{}", problems.empty() ? "\n" : "");
       for (const auto& line : absent) fmt::print(m_out, "{}\n", line);
     }

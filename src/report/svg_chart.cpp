@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "zoobench/report/columns.hpp"
 #include "zoobench/report/cross_report.hpp"
@@ -31,12 +33,42 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
-// One colour per target; a further run of the same target is drawn lighter.
-std::string colour_of(int pair_index, std::size_t run) {
-  static const char* dark[] = {"#6b6b6b", "#2e8b3a", "#1f5fa8", "#8a4fb0", "#b0602a"};
-  static const char* light[] = {"#b3b3b3", "#8fd19a", "#86b4e8", "#c7a3dd", "#e0ae86"};
-  const auto i = static_cast<std::size_t>(std::clamp(pair_index, 0, 4));
-  return run == 0 ? dark[i] : light[i];
+// One hue per target (in the order the table's targets come), each file a lighter shade of it: every
+// file x target series gets its own fill however many files there are.
+class SeriesColours {
+ public:
+  SeriesColours(const CrossTable& table, std::size_t runs) : m_runs(std::max<std::size_t>(runs, 1)) {
+    for (const auto& c : table.columns) {
+      if (std::find(m_targets.begin(), m_targets.end(), c.pair.index) == m_targets.end()) {
+        m_targets.push_back(c.pair.index);
+      }
+    }
+    std::sort(m_targets.begin(), m_targets.end());
+  }
+  std::string of(int pair_index, std::size_t run) const {
+    static const int hue[][3] = {{0x6b, 0x6b, 0x6b}, {0x2e, 0x8b, 0x3a}, {0x1f, 0x5f, 0xa8}, {0x8a, 0x4f, 0xb0},
+                                 {0xb0, 0x60, 0x2a}, {0x1a, 0x8a, 0x8a}, {0xa8, 0x2a, 0x6a}, {0x8a, 0x7a, 0x1a}};
+    constexpr std::size_t kHues = sizeof(hue) / sizeof(hue[0]);
+    const auto target = static_cast<std::size_t>(
+        std::find(m_targets.begin(), m_targets.end(), pair_index) - m_targets.begin());
+    // Up to 70% of the way to white for the last file: still visible on the white background.
+    const double towards_white =
+        0.7 * static_cast<double>(run) / static_cast<double>(std::max<std::size_t>(m_runs - 1, 1));
+    const int* base = hue[target % kHues];
+    auto mix = [&](int c) { return static_cast<int>(std::lround(c + (255 - c) * towards_white)); };
+    return fmt::format("#{:02x}{:02x}{:02x}", mix(base[0]), mix(base[1]), mix(base[2]));
+  }
+
+ private:
+  std::size_t m_runs;
+  std::vector<int> m_targets;
+};
+
+// The legend names the CPU series by the machine's CPU: "H200 CPU" would read as a chip named H200.
+std::string series_name(const CrossColumn& column, const std::vector<LabelledRun>& runs) {
+  const Environment& env = runs[column.run].set.environment;
+  if (column.pair.index != 0 || env.gpus.empty()) return column_header(column, runs);
+  return fmt::format("{} host CPU{}", runs[column.run].label, env.cpu.empty() ? "" : " (" + env.cpu + ")");
 }
 
 struct LogAxis {
@@ -72,20 +104,21 @@ std::string decade_label(double decade) {
 
 std::string svg_chart(const CrossTable& table, const std::vector<LabelledRun>& runs) {
   const LogAxis axis = axis_for(table);
+  const SeriesColours colours(table, runs.size());
   const double group_height = kGroupLabel + static_cast<double>(table.columns.size()) * (kBar + kBarGap) + kGroupGap;
   std::string out;
   // Legend: one swatch per column, wrapped to the width, then the marks.
   double lx = kPlotLeft, ly = 32;
   for (const auto& c : table.columns) {
-    const std::string name = column_header(c, runs);
-    const double width = 24 + 6.5 * static_cast<double>(name.size());
+    const std::string name = series_name(c, runs);
+    const double width = 24 + 7.0 * static_cast<double>(name.size());
     if (lx > kPlotLeft && lx + width > kWidth) {
       lx = kPlotLeft;
       ly += kLegendLine;
     }
     out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"10\" fill=\"{}\"/><text x=\"{:.1f}\" "
                        "y=\"{:.1f}\">{}</text>\n",
-                       lx, ly, colour_of(c.pair.index, c.run), lx + 16, ly + 9, xml_escape(name));
+                       lx, ly, colours.of(c.pair.index, c.run), lx + 16, ly + 9, xml_escape(name));
     lx += width;
   }
   ly += kLegendLine;
@@ -116,10 +149,18 @@ std::string svg_chart(const CrossTable& table, const std::vector<LabelledRun>& r
     double by = y + kGroupLabel;
     for (std::size_t c = 0; c < table.columns.size(); ++c, by += kBar + kBarGap) {
       const BenchmarkRow* r = row.cells[c];
-      if (r == nullptr || r->median <= 0) continue;
+      if (r == nullptr || r->median <= 0) {
+        // A mark of its own, so that a missing bar is not read as a bar too short to see.
+        out += fmt::format("<text class=\"absent\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"9\" fill=\"#777777\" "
+                           "data-model=\"{}\" data-column=\"{}\">- not measured{}</text>\n",
+                           kPlotLeft + 2, by + kBar - 2, xml_escape(name),
+                           xml_escape(column_header(table.columns[c], runs)),
+                           r == nullptr ? "" : xml_escape(fmt::format(" ({})", status_name(r->status))));
+        continue;
+      }
       const bool fallback = r->placement.checked() && !r->placement.verified();
       const double width = std::max(1.0, axis.x(r->median) - kPlotLeft);
-      const std::string fill = colour_of(table.columns[c].pair.index, table.columns[c].run);
+      const std::string fill = colours.of(table.columns[c].pair.index, table.columns[c].run);
       const std::string stroke = r->answer_differs() ? " stroke=\"#d62728\" stroke-width=\"2\"" : "";
       out += fmt::format("<rect class=\"bar\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.0f}\" "
                          "fill=\"{}\"{} data-model=\"{}\" data-column=\"{}\" data-ms=\"{:.6g}\"/>\n",

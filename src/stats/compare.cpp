@@ -57,7 +57,9 @@ ChangeVerdict judge_by_rank_test(RowChange& c, const std::vector<double>& next, 
   const double centre = static_cast<double>(next.size()) * static_cast<double>(base.size()) / 2.0;
   const stats::RankTest above = stats::mann_whitney_u(next, scaled(base, 1.0 + threshold));
   const stats::RankTest below = stats::mann_whitney_u(next, scaled(base, 1.0 / (1.0 + threshold)));
-  c.rank_p = c.ratio >= 1.0 ? above.p : below.p;
+  // The test is two-sided; its one-sided p for a direction is half its p when U lies on that side.
+  c.p_slower_beyond = above.u > centre ? above.p / 2 : 1.0 - above.p / 2;
+  c.p_faster_beyond = below.u < centre ? below.p / 2 : 1.0 - below.p / 2;
   if (above.p < alpha && above.u > centre) return ChangeVerdict::Regressed;
   if (below.p < alpha && below.u < centre) return ChangeVerdict::Improved;
   return judge_change(c.ratio, std::nullopt, threshold);

@@ -3,8 +3,10 @@
 
 Usage: check_chart.py CHART.svg TABLE.csv
 Every CSV line (one measured cell) must have exactly one <rect class="bar"> with the same model label,
-column and median; bars without a CSV line fail too. Prints "bars N cells N" and exits 0 when they
-match, 1 with the first mismatch otherwise.
+column and median; bars without a CSV line fail too. Every other model x column has exactly one
+<text class="absent"> mark ("- not measured"), so each value gets one mark. Each column (file x target
+series) has one fill, and no two columns share it. Prints "bars N cells N absent A series S fills F"
+and exits 0 when all that holds, 1 with the first mismatch otherwise.
 """
 import csv
 import sys
@@ -19,6 +21,7 @@ def main(svg_path, csv_path):
         print(f"root element is {root.tag}, not svg")
         return 1
     bars = {}
+    fills = {}
     for rect in root.iter(SVG + "rect"):
         if rect.get("class") != "bar":
             continue
@@ -26,6 +29,7 @@ def main(svg_path, csv_path):
         if key in bars:
             print(f"two bars for {key}")
             return 1
+        fills.setdefault(key[1], set()).add(rect.get("fill"))
         if float(rect.get("width")) <= 0:
             print(f"bar {key} has no width")
             return 1
@@ -41,8 +45,30 @@ def main(svg_path, csv_path):
         if abs(bars[key] - float(cell["median_ms"])) > 1e-4 * float(cell["median_ms"]):
             print(f"bar {key} shows {bars[key]} ms, the CSV says {cell['median_ms']}")
             return 1
-    print(f"bars {len(bars)} cells {len(cells)}")
-    return 0 if len(bars) == len(cells) else 1
+    absent = set()
+    for text in root.iter(SVG + "text"):
+        if text.get("class") != "absent":
+            continue
+        key = (text.get("data-model"), text.get("data-column"))
+        if key in bars or key in absent:
+            print(f"{key} has a bar or an absent mark already")
+            return 1
+        if not text.text.startswith("- not measured"):
+            print(f"absent mark {key} says {text.text!r}")
+            return 1
+        absent.add(key)
+    models = {k[0] for k in bars} | {k[0] for k in absent}
+    columns = {k[1] for k in bars} | {k[1] for k in absent}
+    if len(bars) + len(absent) != len(models) * len(columns):
+        print(f"{len(bars)} bars and {len(absent)} absent marks for {len(models)} models x {len(columns)} columns")
+        return 1
+    for column, fill in fills.items():
+        if len(fill) != 1:
+            print(f"column {column} has fills {sorted(fill)}")
+            return 1
+    distinct = {next(iter(f)) for f in fills.values()}
+    print(f"bars {len(bars)} cells {len(cells)} absent {len(absent)} series {len(fills)} fills {len(distinct)}")
+    return 0 if len(bars) == len(cells) and len(distinct) == len(fills) else 1
 
 
 if __name__ == "__main__":

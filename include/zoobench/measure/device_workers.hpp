@@ -29,11 +29,13 @@ struct PlacedRecord {
 
 // Runs assignment[w] (plan item indices) on workers[w]'s thread. on_record and on_warning are called on
 // the calling thread, with the capture lock held so that they may print while no worker redirects stdout.
+// on_start (optional) is told, on the calling thread too, that a worker begins a runnable plan item (its
+// index): the progress line, which is not thread-safe, is drawn there.
 // Returns when every worker has finished; an exception from a callback stops the workers after their
 // current item and is rethrown.
 void run_on_workers(const Plan& plan, const std::vector<std::vector<std::size_t>>& assignment,
                     const std::vector<DeviceWorker>& workers, const std::function<void(PlacedRecord)>& on_record,
-                    const WarningSink& on_warning);
+                    const WarningSink& on_warning, const std::function<void(std::size_t)>& on_start = {});
 
 // Keeps records in plan order as they arrive: insert() gives the position at which the record with this
 // (item, seq) goes among those seen so far.

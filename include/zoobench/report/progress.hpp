@@ -8,16 +8,24 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace zoobench {
 
-// What one benchmark is, in three parts: when the line is too wide for the terminal, `name` is shortened
-// (with "...") first, so that the config count, the target, the trial and the ETA stay visible.
+// What one benchmark is, in three parts: when the line is too wide for the terminal, `name` gives way
+// first, so that the config count, the target, the trial and the ETA stay visible. It is replaced by the
+// first of `shorter` that fits, and the last of those is cut at its start with "..." only as a last resort.
 struct ProgressLabel {
   std::string config;  // "config 2/9"
   std::string name;    // "face_detection_yunet.yaml: YuNet ['a.onnx']"
   std::string where;   // "on CUDA, trial 1/3"
+  std::vector<std::string> shorter = {};  // ever shorter forms of `name`
 };
+
+// The label of one model: its name drops ".yaml", then the config name (the line already says
+// "config i/N"), then the family, so that the model file stems ("yunet_2023mar") stay visible longest.
+ProgressLabel model_progress_label(std::string config, const std::string& config_file, const std::string& family,
+                                   const std::vector<std::string>& model_files, std::string where);
 
 class ProgressLine {
  public:

@@ -3,6 +3,7 @@
 // row layout as records arrive, then the result tables; file reporters (JSON, CSV, Markdown) rewrite
 // their file from every snapshot, so that nothing measured is lost if a later step fails.
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -30,6 +31,9 @@ struct ConsoleOptions {
   bool wide = false;     // --table wide: the wide per-row table even when the GPU-vs-CPU table is shown
   // The folders in use: the fetch commands printed for absent models and data put them there.
   std::filesystem::path models_dir{}, data_dir{};
+  // Each config's Benchmark.data.path ("data/face_detection"), so that the fetch command for absent
+  // data names only the zips needed.
+  std::map<std::string, std::string> data_paths{};
 };
 
 // out: the table stream (stdout). `pairs` are the selected backend/targets (empty: as configs say).
@@ -50,9 +54,14 @@ std::string zoo_row(const RunRecord& record);
 Table comparison_table(const ResultSet& set);  // per benchmark: each pair's median side by side, speed-ups
 Table problem_table(const ResultSet& set, bool include_missing = true);  // rows that did not run, with the reason
 // The missing rows in a few lines: absent published models with the fetch_models.sh command, models the
-// zoo does not publish, absent data with the fetch_data.sh command. Empty when nothing is missing.
+// zoo does not publish, absent data with the fetch_data.sh command (naming the zips of the configs in
+// `data_paths`, config file -> Benchmark.data.path). Empty when nothing is missing.
 std::vector<std::string> absent_summary(const ResultSet& set, const std::filesystem::path& models_dir = {},
-                                        const std::filesystem::path& data_dir = {});
+                                        const std::filesystem::path& data_dir = {},
+                                        const std::map<std::string, std::string>& data_paths = {});
+// The zoo's data name (scripts/fetch_data.sh NAME) of a Benchmark.data.path: its first folder under the
+// data root without a date suffix ("data/palm_detection_20230125" -> "palm_detection"); empty if none.
+std::string zoo_data_name(const std::string& data_path);
 std::vector<std::string> row_notes(const ResultSet& set);  // stage notes, run notes, answer/stability warnings
 std::string status_counts(const ResultSet& set);           // "5 ok, 1 FAILED, 13 missing, 0 unsupported"
 std::string environment_line(const Environment& env);      // one line for headers

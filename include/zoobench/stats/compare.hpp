@@ -37,7 +37,10 @@ struct RowChange {
   const BenchmarkRow* next = nullptr;
   double ratio = 0;                    // next->median / base->median
   std::optional<stats::Interval> ci95;  // simultaneous 95% over all compared rows (Bonferroni)
-  std::optional<double> rank_p;        // --test mwu: p of the rank test against the threshold on the ratio's side
+  // --test mwu: one-sided p of the rank test for each direction the verdict tests: NEW slower than
+  // BASE x (1 + threshold), and NEW faster than BASE / (1 + threshold). Small p: that direction holds.
+  std::optional<double> p_slower_beyond;
+  std::optional<double> p_faster_beyond;
   ChangeVerdict verdict = ChangeVerdict::Same;
   bool placement_changed = false;      // the placement state differs (e.g. verified -> fallback)
   bool answer_check_changed = false;   // the answer check against the CPU flipped (same <-> differs)
