@@ -14,16 +14,15 @@ set -uo pipefail
 die() { echo "profile_checks.sh: error: $*" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-bin="" models="" data="" out="" repeats=8 limit=120
+# shellcheck source=benchmarks/gpu/topic_args.sh
+source "$root/benchmarks/gpu/topic_args.sh"
+parse_topic_args "$@"
+set -- "${topic_rest[@]}"
+repeats=8 limit=120
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --bin) bin=${2:-}; shift 2 ;;
-    --models) models=${2:-}; shift 2 ;;
-    --data) data=${2:-}; shift 2 ;;
-    --out) out=${2:-}; shift 2 ;;
     --repeats) repeats=${2:-}; shift 2 ;;
     --limit) limit=${2:-}; shift 2 ;;  # seconds each validation profile may take
-    --build-dir) shift 2 ;;
     -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1'" ;;
   esac

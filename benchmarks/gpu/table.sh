@@ -18,13 +18,16 @@ EOF2
 
 die() { echo "table.sh: error: $*" >&2; exit 2; }
 
-bin="" models="" data="" out="" trials=5 warmup=3 repeat=5 limit=150
+# shellcheck source=benchmarks/gpu/topic_args.sh
+source "$(dirname "${BASH_SOURCE[0]}")/topic_args.sh"
+parse_topic_args "$@"
+set -- "${topic_rest[@]}"
+trials=5 warmup=3 repeat=5 limit=150
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --bin|--models|--data|--out|--build-dir|--trials|--warmup|--repeat|--limit)
+    --trials|--warmup|--repeat|--limit)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       case $1 in
-        --bin) bin=$2 ;; --models) models=$2 ;; --data) data=$2 ;; --out) out=$2 ;;
         --trials) trials=$2 ;; --warmup) warmup=$2 ;; --repeat) repeat=$2 ;; --limit) limit=$2 ;;
       esac
       shift 2 ;;
