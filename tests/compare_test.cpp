@@ -259,7 +259,9 @@ TEST(CompareSynthetic, TheRankTestCatchesAnInjectedSlowdownAndNotAFileAgainstIts
   // All 36 raw samples of a row against all 36: more rows are pinned than by three trial medians.
   int by_interval = 0;
   int interval_code = -1;
-  for (const auto& r : compare_json_of(recorded("run1.recomputed.json"), slowed, "", interval_code, dir).at("rows")) {
+  // Kept in a variable: a range-for over `.at()` of a temporary would iterate freed memory.
+  const json by_interval_json = compare_json_of(recorded("run1.recomputed.json"), slowed, "", interval_code, dir);
+  for (const auto& r : by_interval_json.at("rows")) {
     by_interval += r.at("verdict") == "REGRESSED";
   }
   EXPECT_GT(regressed, by_interval);
