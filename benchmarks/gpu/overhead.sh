@@ -29,14 +29,17 @@ EOF2
 
 die() { echo "overhead.sh: error: $*" >&2; exit 2; }
 
-bin="" models="" data="" out="" build_dir="" targets="0 1 2" sizes="512x512 160x120" seconds=22 rounds=60 repeat=100
+# shellcheck source=benchmarks/gpu/topic_args.sh
+source "$(dirname "${BASH_SOURCE[0]}")/topic_args.sh"
+parse_topic_args "$@"
+set -- "${topic_rest[@]}"
+targets="0 1 2" sizes="512x512 160x120" seconds=22 rounds=60 repeat=100
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --bin|--models|--data|--out|--build-dir|--targets|--sizes|--seconds|--rounds|--repeat)
+    --targets|--sizes|--seconds|--rounds|--repeat)
       [[ $# -ge 2 ]] || die "$1 needs a value"
       case $1 in
-        --bin) bin=$2 ;; --models) models=$2 ;; --data) data=$2 ;; --out) out=$2 ;;
-        --build-dir) build_dir=$2 ;; --targets) targets=$2 ;; --sizes) sizes=$2 ;; --seconds) seconds=$2 ;;
+        --targets) targets=$2 ;; --sizes) sizes=$2 ;; --seconds) seconds=$2 ;;
         --rounds) rounds=$2 ;; --repeat) repeat=$2 ;;
       esac
       shift 2 ;;
