@@ -200,6 +200,31 @@ TEST(Cli, ListShowsPresentAndAbsentFiles) {
   EXPECT_NE(resnet.find("absent"), std::string::npos) << r.output;
 }
 
+// --list shows what a run with the same selection flags would run: precision flags and --model-exclude apply.
+TEST(Cli, ListAppliesPrecisionFlagsAndModelExclude) {
+  if (!have_real_models()) GTEST_SKIP() << "real models not found under " << test::shared_models();
+  const Workspace w = make_workspace();
+  const std::string yunet_fp32 = "face_detection_yunet/face_detection_yunet_2023mar.onnx";
+  const std::string yunet_int8 = "face_detection_yunet/face_detection_yunet_2023mar_int8.onnx";
+  const std::string yolox = "object_detection_yolox/yolox_nano.onnx";
+  fs::copy_file(test::shared_models() / yunet_int8, w.models / yunet_int8);
+  const auto all = run_zoo_bench("--list " + dirs(w));
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_NE(all.output.find(yunet_fp32), std::string::npos) << all.output;
+  EXPECT_NE(all.output.find(yunet_int8), std::string::npos) << all.output;
+
+  const auto int8 = run_zoo_bench("--list --int8 " + dirs(w));
+  ASSERT_EQ(int8.exit_code, 0) << int8.output;
+  EXPECT_EQ(int8.output.find(yunet_fp32 + " "), std::string::npos) << int8.output;
+  EXPECT_EQ(int8.output.find(yolox + " "), std::string::npos) << int8.output;
+  EXPECT_NE(int8.output.find(yunet_int8), std::string::npos) << int8.output;
+
+  const auto excluded = run_zoo_bench("--list --model-exclude 2023mar " + dirs(w));
+  ASSERT_EQ(excluded.exit_code, 0) << excluded.output;
+  EXPECT_EQ(excluded.output.find("yunet_2023mar"), std::string::npos) << excluded.output;
+  EXPECT_NE(excluded.output.find(yolox), std::string::npos) << excluded.output;
+}
+
 TEST(Cli, RequireCudaFailsWhenCudaIsNotReallyUsed) {
   if (!have_real_models()) GTEST_SKIP() << "real models not found";
   if (current_build_facts().cuda) GTEST_SKIP() << "this OpenCV has CUDA; the GPU machine's runs are recorded instead";

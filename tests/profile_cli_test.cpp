@@ -195,6 +195,36 @@ TEST(ProfileCli, ProfileAfterAnOrdinaryRun) {
   EXPECT_NE(p.at("cold_start").at("process").get<std::string>().find("warm process"), std::string::npos);
 }
 
+// A profile after an item whose model is absent is still a cold start (nothing was loaded); one after an
+// item that loaded is labelled warm. Configs run in file-name order: aaa_ first.
+TEST(ProfileCli, OnlyItemsThatLoadedMakeTheNextProfileWarm) {
+  const Workspace w = make_workspace();
+  const fs::path configs = w.root / "configs";
+  fs::copy_file(test::source_dir() / "configs" / "image_classification_ppresnet.yaml", configs / "aaa_absent.yaml");
+  const fs::path cold_json = w.root / "cold.json";
+  const auto cold = test::run_zoo_bench(
+      fmt::format("profile --all {} --backend-target 0 --repeats 2 --json '{}'", w.dirs, cold_json.string()));
+  EXPECT_EQ(cold.exit_code, 3) << cold.output;  // the absent model makes the selection incomplete
+  const json absent_first = read_json(cold_json).at("profiles");
+  ASSERT_EQ(absent_first.size(), 2u) << cold.output;
+  EXPECT_EQ(absent_first[0].at("status"), "missing");
+  EXPECT_EQ(absent_first[1].at("status"), "ok");
+  EXPECT_FALSE(absent_first[1].at("cold_start").at("warm_process").get<bool>()) << cold.output;
+
+  fs::remove(configs / "aaa_absent.yaml");
+  fs::copy_file(configs / "image_classification_mobilenet.yaml", configs / "aaa_again.yaml");
+  const fs::path warm_json = w.root / "warm.json";
+  const auto warm = test::run_zoo_bench(
+      fmt::format("profile --all {} --backend-target 0 --repeats 2 --json '{}'", w.dirs, warm_json.string()));
+  EXPECT_EQ(warm.exit_code, 0) << warm.output;
+  const json loaded_first = read_json(warm_json).at("profiles");
+  ASSERT_EQ(loaded_first.size(), 2u) << warm.output;
+  EXPECT_FALSE(loaded_first[0].at("cold_start").at("warm_process").get<bool>());
+  EXPECT_TRUE(loaded_first[1].at("cold_start").at("warm_process").get<bool>()) << warm.output;
+  EXPECT_NE(warm.output.find("warm process: 1 item profiled before in this process"), std::string::npos)
+      << warm.output;
+}
+
 TEST(ProfileCli, CudaOnAnOpenCVWithoutCudaSaysSo) {
   if (current_build_facts().cuda) GTEST_SKIP() << "this OpenCV has CUDA: the CUDA profile would really run";
   const Workspace w = make_workspace();

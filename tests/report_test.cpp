@@ -776,6 +776,20 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   cc["environment"]["gpus"] = json::array({{{"index", 0}, {"name", "X"}, {"compute_capability", "a.b"},
                                            {"total_memory", 1}, {"opencv_compatible", true}}});
   refused(cc, "cc.json", "stoi");
+  // A count that is not a whole number, or one out of int's range, is refused, not cast (undefined behaviour).
+  json huge_count = results_json(golden_set(), true);
+  huge_count["records"][0]["device"]["layers"] = 1.18556e22;
+  refused(huge_count, "huge_count.json", "where a whole number in [");
+  json fraction = results_json(golden_set(), true);
+  fraction["records"][0]["trial"] = 1.5;
+  refused(fraction, "fraction.json", "1.5 where a whole number");
+  json wide = results_json(golden_set(), true);
+  wide["records"][0]["net_input_shapes"] = json::array({json::array({1, 3, 4294967296LL})});
+  refused(wide, "wide.json", "4294967296 where a whole number");
+  json negative_memory = results_json(golden_set(), true);
+  negative_memory["environment"]["gpus"] = json::array({{{"index", 0}, {"name", "X"}, {"compute_capability", "9.0"},
+                                                         {"total_memory", -1}, {"opencv_compatible", true}}});
+  refused(negative_memory, "negative_memory.json", "-1 where a whole number");
 }
 
 // ---- Markdown ----

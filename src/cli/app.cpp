@@ -505,7 +505,8 @@ int run_benchmarks(const BenchOptions& options, const std::string& command_line,
 
 int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& err) {
   const std::vector<fs::path> config_files = select_configs(options);
-  const fs::path models_dir = resolve_dir(Resource::Models, options.models_dir);
+  const PlanOptions selection = make_plan_options(options);
+  const fs::path& models_dir = selection.models_dir;
   fmt::print(out, "configs: {}\nmodels:  {}\n\n", config_files.empty() ? "-" : config_files.front().parent_path().string(),
              models_dir.string());
   Table table({"config", "model", "task", "precision", "file", "status"});
@@ -527,18 +528,21 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
       table.add_row({name, config.model_name, "-", "-", "-", "unknown family"});
       continue;
     }
-    const auto variants = discover_variants(*family, models_dir);
+    // Present files are those on disk; the rows are what --fp32/--int8.../--model-exclude would run.
     std::set<std::string> found;
-    for (const auto& v : variants) {
+    for (const auto& v : discover_variants(*family, models_dir)) {
+      for (const auto& f : v.files) found.insert(f.filename().string());
+    }
+    for (const auto& v : selected_variants(*family, selection)) {
       for (const auto& f : v.files) {
-        found.insert(f.filename().string());
         table.add_row({name, family->name, family->task, precision_name(v.precision),
                        family->folder + "/" + f.filename().string(),
                        fs::is_directory(f) ? "a folder, not a file" : "present"});
       }
     }
     for (const auto& expected : family->expected_files) {
-      if (found.count(expected) == 0) {
+      if (found.count(expected) == 0 &&
+          file_selected(models_dir / family->folder / expected, precision_of(expected), selection)) {
         table.add_row({name, family->name, family->task, precision_name(precision_of(expected)),
                        family->folder + "/" + expected, "absent"});
       }

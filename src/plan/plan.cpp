@@ -41,19 +41,6 @@ std::vector<std::pair<BackendTarget, bool>> with_baseline(const std::vector<Back
   return out;
 }
 
-std::vector<ModelVariant> selected_variants(const Family& family, const PlanOptions& options) {
-  std::vector<ModelVariant> selected;
-  for (auto& variant : discover_variants(family, options.models_dir)) {
-    if (!options.precisions.empty() && options.precisions.count(variant.precision) == 0) continue;
-    const bool excluded = std::any_of(variant.files.begin(), variant.files.end(), [&](const fs::path& file) {
-      return std::any_of(options.model_exclude.begin(), options.model_exclude.end(),
-                         [&](const std::string& pattern) { return file.string().find(pattern) != std::string::npos; });
-    });
-    if (!excluded) selected.push_back(std::move(variant));
-  }
-  return selected;
-}
-
 // Why a config's family cannot run at all, or "" when it can.
 std::pair<Status, std::string> family_problem(const BenchmarkConfig& config, const Family* family,
                                               const PlanOptions& options) {
@@ -99,6 +86,22 @@ PlanItem item_base(const std::shared_ptr<const BenchmarkConfig>& config, const F
 }
 
 }  // namespace
+
+bool file_selected(const fs::path& file, Precision precision, const PlanOptions& options) {
+  if (!options.precisions.empty() && options.precisions.count(precision) == 0) return false;
+  return std::none_of(options.model_exclude.begin(), options.model_exclude.end(),
+                      [&](const std::string& pattern) { return file.string().find(pattern) != std::string::npos; });
+}
+
+std::vector<ModelVariant> selected_variants(const Family& family, const PlanOptions& options) {
+  std::vector<ModelVariant> selected;
+  for (auto& variant : discover_variants(family, options.models_dir)) {
+    const auto kept = [&](const fs::path& file) { return file_selected(file, variant.precision, options); };
+    // A variant without files (a family whose data is all it needs) is filtered by precision alone.
+    if (kept({}) && std::all_of(variant.files.begin(), variant.files.end(), kept)) selected.push_back(std::move(variant));
+  }
+  return selected;
+}
 
 void plan_benchmark(const std::shared_ptr<const BenchmarkConfig>& config, const Family* family,
                     const PlanOptions& options, Plan& plan) {

@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <map>
 #include <optional>
 #include <set>
@@ -19,6 +22,38 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+// nlohmann's get<int>() casts a stored float straight to int, which is undefined behaviour for 1e22 (found
+// by fuzz_results): counts and indexes are read only from whole numbers, and only within their type's range.
+template <typename Int>
+Int whole(const json& value) {
+  static_assert(std::is_integral_v<Int>);
+  bool fits = false;
+  if (value.is_number_unsigned()) {
+    fits = value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<Int>::max());
+  } else if (value.is_number_integer()) {
+    const auto v = value.get<std::int64_t>();
+    fits = std::is_signed_v<Int> ? v >= static_cast<std::int64_t>(std::numeric_limits<Int>::min()) &&
+                                       v <= static_cast<std::int64_t>(std::numeric_limits<Int>::max())
+                                 : v >= 0;
+  }
+  if (!fits) {
+    throw Error(fmt::format("{} where a whole number in [{}, {}] belongs; the file was edited or corrupted",
+                            value.dump(), std::numeric_limits<Int>::min(), std::numeric_limits<Int>::max()));
+  }
+  return value.get<Int>();
+}
+
+int int_at(const json& parent, const char* key) { return whole<int>(parent.at(key)); }
+
+std::vector<std::vector<int>> int_rows(const json& rows) {
+  std::vector<std::vector<int>> out;
+  for (const auto& row : rows) {
+    out.emplace_back();
+    for (const auto& v : row) out.back().push_back(whole<int>(v));
+  }
+  return out;
+}
 
 json environment_json(const Environment& e) {
   json gpus = json::array();
@@ -69,10 +104,10 @@ std::optional<RunRecord::GpuUse> gpu_use_from(const json& j) {
   if (!j.contains("gpu") || j.at("gpu").is_null()) return std::nullopt;
   const json& g = j.at("gpu");
   RunRecord::GpuUse use;
-  use.index = g.at("index").get<int>();
+  use.index = int_at(g, "index");
   use.name = g.value("name", "");
   use.uuid = g.value("uuid", "");
-  use.memory_taken = g.contains("memory_taken") && !g.at("memory_taken").is_null() ? g.at("memory_taken").get<long long>() : -1;
+  use.memory_taken = g.contains("memory_taken") && !g.at("memory_taken").is_null() ? whole<long long>(g.at("memory_taken")) : -1;
   return use;
 }
 
@@ -129,13 +164,13 @@ RunRecord record_from_json(const json& j) {
   r.precision = j.at("precision").get<std::string>();
   r.file_list = j.at("file_list").get<std::string>();
   r.files = j.at("files").get<std::vector<std::string>>();
-  r.backend_target = backend_target_at(j.at("backend_target").at("index").get<int>());
-  r.trial = j.at("trial").get<int>();
-  r.trials = j.at("trials").get<int>();
-  r.input_size = {j.at("input_size").at(0).get<int>(), j.at("input_size").at(1).get<int>()};
-  r.net_input_shapes = j.at("net_input_shapes").get<std::vector<std::vector<int>>>();
-  r.warmup = j.at("warmup").get<int>();
-  r.repeat = j.at("repeat").get<int>();
+  r.backend_target = backend_target_at(int_at(j.at("backend_target"), "index"));
+  r.trial = int_at(j, "trial");
+  r.trials = int_at(j, "trials");
+  r.input_size = {whole<int>(j.at("input_size").at(0)), whole<int>(j.at("input_size").at(1))};
+  r.net_input_shapes = int_rows(j.at("net_input_shapes"));
+  r.warmup = int_at(j, "warmup");
+  r.repeat = int_at(j, "repeat");
   r.status = status_from(j.at("status").get<std::string>());
   r.message = j.at("message").get<std::string>();
   r.load_ms = j.at("load_ms").get<double>();
@@ -144,8 +179,8 @@ RunRecord record_from_json(const json& j) {
   r.result = j.at("result").get<std::string>();
   const json& d = j.at("device");
   r.device.state = placement_from(d.at("state").get<std::string>());
-  r.device.layers = d.at("layers").get<int>();
-  r.device.gpu_layers = d.at("gpu_layers").get<int>();
+  r.device.layers = int_at(d, "layers");
+  r.device.gpu_layers = int_at(d, "gpu_layers");
   r.device.cpu_layers = d.at("cpu_layers").get<std::vector<std::string>>();
   r.device.whole_net_on_cpu = d.at("whole_net_on_cpu").get<bool>();
   r.device.fp16_demoted = d.at("fp16_demoted").get<bool>();
@@ -175,7 +210,7 @@ Environment environment_from_json(const json& j) {
   e.cuda_version = j.at("cuda_version").get<std::string>();
   e.cudnn_version = j.at("cudnn_version").get<std::string>();
   e.driver_version = j.at("driver_version").get<std::string>();
-  e.opencv_threads = j.at("opencv_threads").get<int>();
+  e.opencv_threads = int_at(j, "opencv_threads");
   e.command_line = j.at("command_line").get<std::string>();
   e.started_at = j.at("started_at").get<std::string>();
   e.host = j.at("host").get<std::string>();
@@ -188,12 +223,12 @@ Environment environment_from_json(const json& j) {
   e.run_id = j.value("run_id", "");
   for (const auto& g : j.at("gpus")) {
     CudaDevice d;
-    d.index = g.at("index").get<int>();
+    d.index = int_at(g, "index");
     d.name = g.at("name").get<std::string>();
     const std::string cc = g.at("compute_capability").get<std::string>();  // "9.0"
     const auto dot = cc.find('.');
     if (dot != std::string::npos) d.compute_capability = {std::stoi(cc.substr(0, dot)), std::stoi(cc.substr(dot + 1))};
-    d.total_memory = g.at("total_memory").get<std::size_t>();
+    d.total_memory = whole<std::size_t>(g.at("total_memory"));
     d.opencv_compatible = g.at("opencv_compatible").get<bool>();
     d.uuid = g.value("uuid", "");
     d.pci_bus_id = g.value("pci_bus_id", "");
@@ -279,13 +314,13 @@ ModelResult answer_from_json(const json& j) {
       const auto& b = d.at("box");
       det.box = {b.at(0).get<float>(), b.at(1).get<float>(), b.at(2).get<float>(), b.at(3).get<float>()};
       det.score = d.at("score").get<float>();
-      det.class_id = d.at("class").get<int>();
+      det.class_id = int_at(d, "class");
       for (const auto& p : d.at("points")) det.points.emplace_back(p.at(0).get<float>(), p.at(1).get<float>());
       a.detections.push_back(det);
     }
   }
   if (j.contains("classes")) {
-    for (const auto& c : j.at("classes")) a.classes.push_back({c.at(0).get<int>(), c.at(1).get<float>()});
+    for (const auto& c : j.at("classes")) a.classes.push_back({whole<int>(c.at(0)), c.at(1).get<float>()});
   }
   if (j.contains("texts")) a.texts = j.at("texts").get<std::vector<std::string>>();
   if (j.contains("feature")) a.feature = cv::Mat(j.at("feature").get<std::vector<float>>(), true).reshape(1, 1);
@@ -334,7 +369,7 @@ json results_json(const ResultSet& set, bool complete) {
 StoredResults parse_results_json(const std::string& text, const std::string& source) {
   try {
     const json j = json::parse(text);
-    const int version = j.at("schema_version").get<int>();
+    const int version = int_at(j, "schema_version");
     if (version != kResultsSchemaVersion) {
       throw Error(fmt::format("schema_version {} (this zoo-bench reads {}; rerun the benchmark with this version)",
                               version, kResultsSchemaVersion));
@@ -404,9 +439,10 @@ Environment last_journal_environment(const fs::path& file) {
   while (std::getline(in, line)) {
     const json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object() || j.value("journal", "") != "zoo-bench") continue;
-    if (j.value("schema_version", 0) != kResultsSchemaVersion) {
+    const json version = j.value("schema_version", json(nullptr));
+    if (!version.is_number_integer() || version != kResultsSchemaVersion) {
       throw Error(fmt::format("{}: a run of schema_version {} (this zoo-bench reads {}); start a new run",
-                              file.string(), j.value("schema_version", 0), kResultsSchemaVersion));
+                              file.string(), version.dump(), kResultsSchemaVersion));
     }
     try {
       last = environment_from_json(j.at("environment"));

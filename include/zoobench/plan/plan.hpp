@@ -66,6 +66,12 @@ Plan make_plan(const std::vector<std::filesystem::path>& config_files, const Pla
 void plan_benchmark(const std::shared_ptr<const BenchmarkConfig>& config, const Family* family,
                     const PlanOptions& options, Plan& plan);
 
+// Whether --fp32/--fp16/--int8/--int8bq and --model-exclude keep a model file of this precision.
+bool file_selected(const std::filesystem::path& file, Precision precision, const PlanOptions& options);
+
+// The family's model variants under options.models_dir that the selection keeps (also what --list shows).
+std::vector<ModelVariant> selected_variants(const Family& family, const PlanOptions& options);
+
 // The record a non-runnable item reports.
 RunRecord record_for_unrunnable(const PlanItem& item);
 
