@@ -34,19 +34,18 @@ EOF
 die() { echo "multi_gpu: error: $*" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-bin="" models="" data="" out="" configs=$root/configs step_limit=200 set_args=$default_set
+# shellcheck source=benchmarks/gpu/topic_args.sh
+source "$(dirname "${BASH_SOURCE[0]}")/topic_args.sh"
+parse_topic_args "$@"
+set -- "${topic_rest[@]}"
+configs=$root/configs step_limit=200 set_args=$default_set
 while [[ $# -gt 0 ]]; do
   [[ $1 == -h || $1 == --help ]] && { usage; exit 0; }
   [[ $# -ge 2 ]] || { usage >&2; die "$1 needs a value"; }
   case $1 in
-    --bin) bin=$2 ;;
-    --models) models=$2 ;;
-    --data) data=$2 ;;
-    --out) out=$2 ;;
     --configs) configs=$2 ;;
     --step-limit) step_limit=$2 ;;
     --set-args) set_args=$2 ;;
-    --build-dir) ;;  # accepted for the common interface of benchmarks/gpu scripts; not needed
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
   shift 2

@@ -21,17 +21,17 @@ die() { echo "new_families: error: $*" >&2; exit 2; }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-bin="" models="" data="" out="" pairs=0,1,2 limit=420
+# shellcheck source=benchmarks/gpu/topic_args.sh
+source "$(dirname "${BASH_SOURCE[0]}")/topic_args.sh"
+parse_topic_args "$@"
+set -- "${topic_rest[@]}"
+pairs=0,1,2 limit=420
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --bin|--models|--data|--out|--backend-target|--limit)
+    --backend-target|--limit)
       [[ $# -ge 2 ]] || die "$1 needs a value"
-      case $1 in
-        --bin) bin=$2 ;; --models) models=$2 ;; --data) data=$2 ;; --out) out=$2 ;;
-        --backend-target) pairs=$2 ;; --limit) limit=$2 ;;
-      esac
+      case $1 in --backend-target) pairs=$2 ;; --limit) limit=$2 ;; esac
       shift 2 ;;
-    --build-dir) shift 2 ;;  # the common interface of benchmarks/gpu scripts; not needed here
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac

@@ -29,15 +29,16 @@ EOF2
 }
 die() { echo "overhead_diag.sh: error: $*" >&2; exit 2; }
 
-bin="" models="" data="" out="" build_dir="" rounds=8 repeat=40
+# shellcheck source=benchmarks/gpu/topic_args.sh
+source "$(dirname "${BASH_SOURCE[0]}")/topic_args.sh"
+parse_topic_args "$@"
+set -- "${topic_rest[@]}"
+rounds=8 repeat=40
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --bin|--models|--data|--out|--build-dir|--rounds|--repeat)
+    --rounds|--repeat)
       [[ $# -ge 2 ]] || die "$1 needs a value"
-      case $1 in
-        --bin) bin=$2 ;; --models) models=$2 ;; --data) data=$2 ;; --out) out=$2 ;;
-        --build-dir) build_dir=$2 ;; --rounds) rounds=$2 ;; --repeat) repeat=$2 ;;
-      esac
+      case $1 in --rounds) rounds=$2 ;; --repeat) repeat=$2 ;; esac
       shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;

@@ -25,19 +25,18 @@ usage() {
 die() { echo "profile.sh: error: $*" >&2; exit 2; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-bin="" models="" data="" out="" budget=300 repeats="" max_layers="" configs=$root/configs
+# shellcheck source=benchmarks/gpu/topic_args.sh
+source "$(dirname "${BASH_SOURCE[0]}")/topic_args.sh"
+parse_topic_args "$@"
+set -- "${topic_rest[@]}"
+budget=300 repeats="" max_layers="" configs=$root/configs
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --bin) bin=${2:-}; shift 2 ;;
-    --models) models=${2:-}; shift 2 ;;
-    --data) data=${2:-}; shift 2 ;;
-    --out) out=${2:-}; shift 2 ;;
     --budget) budget=${2:-}; shift 2 ;;
     --repeats) repeats=${2:-}; shift 2 ;;
     --max-layers) max_layers=${2:-}; shift 2 ;;
     --configs) configs=${2:-}; shift 2 ;;
     --only) only=${2:-}; shift 2 ;;  # run only the steps whose names are in this comma list
-    --build-dir) shift 2 ;;  # accepted for the common interface; not needed
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac

@@ -77,7 +77,9 @@ void bind_options(CLI::App& app, BenchOptions& o) {
   app.add_option("--baseline", o.baseline_file,
                  "Compare with the CPU rows of an earlier results JSON of this machine instead of measuring the CPU")
       ->check(CLI::ExistingFile);
-  app.add_flag("--list", o.list, "List configs, their model files and whether each is present, then exit");
+  app.add_flag("--list", o.list,
+               "List configs, their model files (as the precision flags and --model-exclude select them) and "
+               "whether each is present, then exit");
   app.add_flag("--dry-run", o.dry_run, "Print the plan (every item: config, files, target, trial, sizes) and exit");
   app.add_flag("--plan", o.dry_run, "With --list: print the plan instead (same as --dry-run)");
   app.add_option("--json", o.json_file, "Also write results as JSON to this file");
