@@ -200,29 +200,53 @@ TEST(Cli, ListShowsPresentAndAbsentFiles) {
   EXPECT_NE(resnet.find("absent"), std::string::npos) << r.output;
 }
 
-// --list shows what a run with the same selection flags would run: precision flags and --model-exclude apply.
+// --list shows what a run with the same selection flags would run: precision flags and --model-exclude apply
+// to present and absent files alike, and a family none of whose files the selection wants is neither listed
+// nor reported missing by the run.
 TEST(Cli, ListAppliesPrecisionFlagsAndModelExclude) {
-  if (!have_real_models()) GTEST_SKIP() << "real models not found under " << test::shared_models();
-  const Workspace w = make_workspace();
   const std::string yunet_fp32 = "face_detection_yunet/face_detection_yunet_2023mar.onnx";
   const std::string yunet_int8 = "face_detection_yunet/face_detection_yunet_2023mar_int8.onnx";
   const std::string yolox = "object_detection_yolox/yolox_nano.onnx";
+  const std::string yolox_absent = "object_detection_yolox/object_detection_yolox_2022nov.onnx";
+  if (!have_real_models() || !fs::exists(test::shared_models() / yunet_int8)) {
+    GTEST_SKIP() << "real models not found under " << test::shared_models();
+  }
+  const Workspace w = make_workspace();
   fs::copy_file(test::shared_models() / yunet_int8, w.models / yunet_int8);
+  fs::copy_file(test::source_dir() / "configs" / "image_classification_ppresnet.yaml",
+                w.configs / "image_classification_ppresnet.yaml");  // no PPResNet file at all
+  auto row = [](const std::string& output, const std::string& file) {
+    const auto pos = output.find(file + " ");
+    if (pos == std::string::npos) return std::string();
+    const auto start = output.rfind('\n', pos) + 1;
+    return output.substr(start, output.find('\n', pos) - start);
+  };
+
   const auto all = run_zoo_bench("--list " + dirs(w));
   ASSERT_EQ(all.exit_code, 0) << all.output;
-  EXPECT_NE(all.output.find(yunet_fp32), std::string::npos) << all.output;
-  EXPECT_NE(all.output.find(yunet_int8), std::string::npos) << all.output;
+  EXPECT_NE(row(all.output, yunet_fp32).find("present"), std::string::npos) << all.output;
+  EXPECT_NE(row(all.output, yunet_int8).find("present"), std::string::npos) << all.output;
+  EXPECT_NE(row(all.output, yolox).find("present"), std::string::npos) << all.output;
+  EXPECT_NE(row(all.output, yolox_absent).find("absent"), std::string::npos) << all.output;
+  EXPECT_NE(all.output.find("image_classification_ppresnet50_2022jan.onnx"), std::string::npos) << all.output;
 
   const auto int8 = run_zoo_bench("--list --int8 " + dirs(w));
   ASSERT_EQ(int8.exit_code, 0) << int8.output;
-  EXPECT_EQ(int8.output.find(yunet_fp32 + " "), std::string::npos) << int8.output;
-  EXPECT_EQ(int8.output.find(yolox + " "), std::string::npos) << int8.output;
-  EXPECT_NE(int8.output.find(yunet_int8), std::string::npos) << int8.output;
+  EXPECT_NE(row(int8.output, yunet_int8).find("present"), std::string::npos) << int8.output;
+  for (const std::string& fp32 : {yunet_fp32, yolox, yolox_absent, std::string("ppresnet50_2022jan.onnx")}) {
+    EXPECT_EQ(int8.output.find(fp32 + " "), std::string::npos) << fp32 << " listed under --int8:\n" << int8.output;
+  }
+  // The run agrees: no PPResNet item (its files are all fp32), so nothing is missing.
+  const auto plan = run_zoo_bench("--dry-run --int8 " + dirs(w));
+  ASSERT_EQ(plan.exit_code, 0) << plan.output;
+  EXPECT_EQ(plan.output.find("PPResNet"), std::string::npos) << plan.output;
+  EXPECT_NE(plan.output.find("yunet_2023mar_int8.onnx"), std::string::npos) << plan.output;
 
-  const auto excluded = run_zoo_bench("--list --model-exclude 2023mar " + dirs(w));
+  const auto excluded = run_zoo_bench("--list --model-exclude 2023mar:2022nov " + dirs(w));
   ASSERT_EQ(excluded.exit_code, 0) << excluded.output;
   EXPECT_EQ(excluded.output.find("yunet_2023mar"), std::string::npos) << excluded.output;
-  EXPECT_NE(excluded.output.find(yolox), std::string::npos) << excluded.output;
+  EXPECT_EQ(excluded.output.find(yolox_absent), std::string::npos) << excluded.output;
+  EXPECT_NE(row(excluded.output, yolox).find("present"), std::string::npos) << excluded.output;
 }
 
 TEST(Cli, RequireCudaFailsWhenCudaIsNotReallyUsed) {

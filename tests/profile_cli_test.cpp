@@ -195,8 +195,8 @@ TEST(ProfileCli, ProfileAfterAnOrdinaryRun) {
   EXPECT_NE(p.at("cold_start").at("process").get<std::string>().find("warm process"), std::string::npos);
 }
 
-// A profile after an item whose model is absent is still a cold start (nothing was loaded); one after an
-// item that loaded is labelled warm. Configs run in file-name order: aaa_ first.
+// A profile after an item whose model is absent, or does not load, is still a cold start (nothing was
+// loaded); one after an item that loaded is labelled warm. Configs run in file-name order: aaa_ first.
 TEST(ProfileCli, OnlyItemsThatLoadedMakeTheNextProfileWarm) {
   const Workspace w = make_workspace();
   const fs::path configs = w.root / "configs";
@@ -210,6 +210,19 @@ TEST(ProfileCli, OnlyItemsThatLoadedMakeTheNextProfileWarm) {
   EXPECT_EQ(absent_first[0].at("status"), "missing");
   EXPECT_EQ(absent_first[1].at("status"), "ok");
   EXPECT_FALSE(absent_first[1].at("cold_start").at("warm_process").get<bool>()) << cold.output;
+
+  // A file that is there but does not load (not an ONNX model) fails its item and warms nothing either.
+  fs::create_directories(w.root / "models" / "image_classification_ppresnet");
+  std::ofstream(w.root / "models" / "image_classification_ppresnet" / "image_classification_ppresnet50_2022jan.onnx")
+      << "not an onnx model";
+  const fs::path bad_json = w.root / "bad.json";
+  const auto bad = test::run_zoo_bench(
+      fmt::format("profile --all {} --backend-target 0 --repeats 2 --json '{}'", w.dirs, bad_json.string()));
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  const json unloadable_first = read_json(bad_json).at("profiles");
+  ASSERT_EQ(unloadable_first.size(), 2u) << bad.output;
+  EXPECT_EQ(unloadable_first[0].at("status"), "FAILED");
+  EXPECT_FALSE(unloadable_first[1].at("cold_start").at("warm_process").get<bool>()) << bad.output;
 
   fs::remove(configs / "aaa_absent.yaml");
   fs::copy_file(configs / "image_classification_mobilenet.yaml", configs / "aaa_again.yaml");

@@ -775,11 +775,19 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   json cc = results_json(golden_set(), true);
   cc["environment"]["gpus"] = json::array({{{"index", 0}, {"name", "X"}, {"compute_capability", "a.b"},
                                            {"total_memory", 1}, {"opencv_compatible", true}}});
-  refused(cc, "cc.json", "stoi");
+  refused(cc, "cc.json", "key 'compute_capability': 'a.b' is not MAJOR.MINOR");
+  cc["environment"]["gpus"][0]["compute_capability"] = "9x.0";
+  refused(cc, "cc_junk.json", "'9x.0' is not MAJOR.MINOR");
+  json near_max = results_json(golden_set(), true);
+  near_max["records"][0]["samples_ms"]["total"][0] = 1.7e308;  // the statistics would overflow to infinity
+  refused(near_max, "near_max.json", "records[0]: sample 1.7e+308 ms is not a time");
+  json shapes = results_json(golden_set(), true);
+  shapes["records"][1]["net_input_shapes"] = 7;
+  refused(shapes, "shapes.json", "records[1]: key 'net_input_shapes': a number where a list belongs");
   // A count that is not a whole number, or one out of int's range, is refused, not cast (undefined behaviour).
   json huge_count = results_json(golden_set(), true);
   huge_count["records"][0]["device"]["layers"] = 1.18556e22;
-  refused(huge_count, "huge_count.json", "where a whole number in [");
+  refused(huge_count, "huge_count.json", "records[0]: key 'layers': 1.18556e+22 where a whole number in [");
   json fraction = results_json(golden_set(), true);
   fraction["records"][0]["trial"] = 1.5;
   refused(fraction, "fraction.json", "1.5 where a whole number");
@@ -790,6 +798,41 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   negative_memory["environment"]["gpus"] = json::array({{{"index", 0}, {"name", "X"}, {"compute_capability", "9.0"},
                                                          {"total_memory", -1}, {"opencv_compatible", true}}});
   refused(negative_memory, "negative_memory.json", "-1 where a whole number");
+}
+
+// A journal (what --resume reads) is as untrusted as a results file: records a run cannot write, and a
+// trial twice, are skipped like cut lines; a header whose fields have the wrong types is refused in one line.
+TEST(ReportJson, JournalSkipsRecordsARunCannotWriteAndRefusesAMalformedHeader) {
+  const fs::path dir = test::scratch_dir();
+  const ResultSet set = golden_set();
+  const std::string run_id = "host-1-2024-01-01T00:00:00Z";
+  Environment environment = set.environment;
+  environment.run_id = run_id;
+  RunRecord negative = set.records.at(0);
+  negative.samples.total.at(0) = -1;
+  RunRecord trial_zero = set.records.at(1);
+  trial_zero.trial = 0;
+  const fs::path journal = dir / "run.journal.jsonl";
+  std::ofstream(journal) << journal_header_line(environment) << "\n"
+                         << journal_record_line(run_id, set.records.at(0)) << "\n"
+                         << journal_record_line(run_id, set.records.at(0)) << "\n"  // the same trial again
+                         << journal_record_line(run_id, negative) << "\n"
+                         << journal_record_line(run_id, trial_zero) << "\n"
+                         << journal_record_line(run_id, set.records.at(1)) << "\n";
+  const JournalContents contents = read_journal(journal, run_id);
+  EXPECT_EQ(contents.records.size(), 2u);
+  EXPECT_EQ(contents.skipped_lines, 3);
+  EXPECT_EQ(last_journal_environment(journal).run_id, run_id);
+
+  const fs::path odd = dir / "odd.journal.jsonl";
+  std::ofstream(odd) << R"({"journal": 1})" << "\n"
+                     << R"({"journal": "zoo-bench", "schema_version": 2.5, "run_id": "x", "environment": {}})" << "\n";
+  try {
+    last_journal_environment(odd);
+    ADD_FAILURE() << "a header with schema_version 2.5 was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("a run of schema_version 2.5"), std::string::npos) << e.what();
+  }
 }
 
 // ---- Markdown ----

@@ -210,5 +210,18 @@ TEST(Trials, StabilityIsNotAssessedWithFewerThanTwoAssessableTrials) {
   EXPECT_FALSE(*together);
 }
 
+// Trial medians that overflow to infinity (samples near DBL_MAX) have no spread to speak of: no interval,
+// and no NaN degrees of freedom cast to int on the way (undefined; UBSan in the --sanitize suite).
+TEST(Trials, WelchIntervalOfInfiniteMediansIsAbsentNotUndefined) {
+  const Trials overflowing = {{1e308, 1.7e308}, {1.0}};
+  const Trials steady = {{1.0}, {1.0}, {1.0}};
+  EXPECT_FALSE(welch_ratio_t_ci95(overflowing, steady).has_value());
+  const auto both = ratio_interval(overflowing, steady, 7);
+  if (both) {
+    EXPECT_FALSE(std::isnan(both->low));
+    EXPECT_FALSE(std::isnan(both->high));
+  }
+}
+
 }  // namespace
 }  // namespace zoobench::stats

@@ -106,9 +106,9 @@ int run_profile_command(const BenchOptions& bench, const ProfileOptions& options
       err.flush();
     }));
     // Whatever comes next runs in a warm process, with the context created above already in place.
-    // Only items that loaded a net warm the process up; a missing or unimportable file does not.
-    const Status st = profiles.back().status;
-    if (st != Status::Missing && st != Status::Unsupported) ++loaded;
+    // Only items that loaded a model warm the process up (whatever happened after); a missing or
+    // unloadable file does not.
+    if (profiles.back().loaded) ++loaded;
     const std::size_t done = loaded;
     if (!options.after_run && done > 0) {
       process.warm_reason = fmt::format("{} item{} profiled before in this process", done, done == 1 ? "" : "s");

@@ -310,6 +310,7 @@ ModelProfile profile_item(const PlanItem& item, const ProfileSettings& settings,
     with_captured_log(log, [&] { model = factory(ModelContext{item.variant.files, item.config->params,
                                                               item.backend_target}); });
     p.cold.load_ms = ms_since(t0);
+    p.loaded = true;
     model->set_input_size(group->size);
     model->preprocess(input.image, label_row);
     with_captured_log(log, [&] { p.first_forward_gpu = timed_window(gpu, [&] { model->infer(); }); });

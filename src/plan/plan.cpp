@@ -60,7 +60,13 @@ std::pair<Status, std::string> family_problem(const BenchmarkConfig& config, con
     return {Status::Unsupported, fmt::format("model family '{}' ({}) is a tracker: its config needs Benchmark.type "
                                              "Tracking", family->name, family->task)};
   }
-  if (discover_variants(*family, options.models_dir).empty()) {
+  // Absent only when the selection (--fp32/--int8..., --model-exclude) would have run one of its files;
+  // otherwise the family is filtered out, as one whose files are present but not selected (and as --list).
+  const bool selection_wants_a_file =
+      std::any_of(family->expected_files.begin(), family->expected_files.end(), [&](const std::string& file) {
+        return file_selected(options.models_dir / family->folder / file, precision_of(file), options);
+      });
+  if (selection_wants_a_file && discover_variants(*family, options.models_dir).empty()) {
     const std::string folder = (options.models_dir / family->folder).string();
     return {Status::Missing,
             family->where_to_get.empty()

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -26,7 +27,7 @@ namespace {
 // nlohmann's get<int>() casts a stored float straight to int, which is undefined behaviour for 1e22 (found
 // by fuzz_results): counts and indexes are read only from whole numbers, and only within their type's range.
 template <typename Int>
-Int whole(const json& value) {
+Int whole(const json& value, const std::string& what) {
   static_assert(std::is_integral_v<Int>);
   bool fits = false;
   if (value.is_number_unsigned()) {
@@ -38,21 +39,48 @@ Int whole(const json& value) {
                                  : v >= 0;
   }
   if (!fits) {
-    throw Error(fmt::format("{} where a whole number in [{}, {}] belongs; the file was edited or corrupted",
-                            value.dump(), std::numeric_limits<Int>::min(), std::numeric_limits<Int>::max()));
+    const std::string found = value.is_number() ? value.dump() : std::string("a ") + value.type_name();
+    throw Error(fmt::format("key '{}': {} where a whole number in [{}, {}] belongs; the file was edited or corrupted",
+                            what, found, std::numeric_limits<Int>::min(), std::numeric_limits<Int>::max()));
   }
   return value.get<Int>();
 }
 
-int int_at(const json& parent, const char* key) { return whole<int>(parent.at(key)); }
+int int_at(const json& parent, const char* key) { return whole<int>(parent.at(key), key); }
 
-std::vector<std::vector<int>> int_rows(const json& rows) {
+const json& list_of(const char* key, const json& value) {
+  if (!value.is_array()) {
+    throw Error(fmt::format("key '{}': a {} where a list belongs; the file was edited or corrupted", key,
+                            value.type_name()));
+  }
+  return value;
+}
+
+std::vector<std::vector<int>> int_rows(const json& parent, const char* key) {
   std::vector<std::vector<int>> out;
-  for (const auto& row : rows) {
+  for (const auto& row : list_of(key, parent.at(key))) {
     out.emplace_back();
-    for (const auto& v : row) out.back().push_back(whole<int>(v));
+    for (const auto& v : list_of(key, row)) out.back().push_back(whole<int>(v, key));
   }
   return out;
+}
+
+// "9.0" -> {9, 0}; anything else (junk, a sign, digits out of range) is refused, not half-read.
+std::pair<int, int> compute_capability_from(const std::string& text) {
+  const auto dot = text.find('.');
+  auto whole_part = [&](std::size_t from, std::size_t to) {
+    int v = -1;
+    const char* first = text.data() + from;
+    const char* last = text.data() + to;
+    const auto [end, ec] = std::from_chars(first, last, v);
+    if (ec != std::errc() || end != last || first == last || v < 0) {
+      throw Error(fmt::format("key 'compute_capability': '{}' is not MAJOR.MINOR (e.g. \"9.0\"); the file was "
+                              "edited or corrupted", text));
+    }
+    return v;
+  };
+  if (dot == std::string::npos) whole_part(0, 0);  // throws
+  return {whole_part(0, dot), whole_part(dot + 1, text.size())};
 }
 
 json environment_json(const Environment& e) {
@@ -107,7 +135,7 @@ std::optional<RunRecord::GpuUse> gpu_use_from(const json& j) {
   use.index = int_at(g, "index");
   use.name = g.value("name", "");
   use.uuid = g.value("uuid", "");
-  use.memory_taken = g.contains("memory_taken") && !g.at("memory_taken").is_null() ? whole<long long>(g.at("memory_taken")) : -1;
+  use.memory_taken = g.contains("memory_taken") && !g.at("memory_taken").is_null() ? whole<long long>(g.at("memory_taken"), "memory_taken") : -1;
   return use;
 }
 
@@ -167,8 +195,8 @@ RunRecord record_from_json(const json& j) {
   r.backend_target = backend_target_at(int_at(j.at("backend_target"), "index"));
   r.trial = int_at(j, "trial");
   r.trials = int_at(j, "trials");
-  r.input_size = {whole<int>(j.at("input_size").at(0)), whole<int>(j.at("input_size").at(1))};
-  r.net_input_shapes = int_rows(j.at("net_input_shapes"));
+  r.input_size = {whole<int>(j.at("input_size").at(0), "input_size"), whole<int>(j.at("input_size").at(1), "input_size")};
+  r.net_input_shapes = int_rows(j, "net_input_shapes");
   r.warmup = int_at(j, "warmup");
   r.repeat = int_at(j, "repeat");
   r.status = status_from(j.at("status").get<std::string>());
@@ -225,10 +253,9 @@ Environment environment_from_json(const json& j) {
     CudaDevice d;
     d.index = int_at(g, "index");
     d.name = g.at("name").get<std::string>();
-    const std::string cc = g.at("compute_capability").get<std::string>();  // "9.0"
-    const auto dot = cc.find('.');
-    if (dot != std::string::npos) d.compute_capability = {std::stoi(cc.substr(0, dot)), std::stoi(cc.substr(dot + 1))};
-    d.total_memory = whole<std::size_t>(g.at("total_memory"));
+    const auto [major, minor] = compute_capability_from(g.at("compute_capability").get<std::string>());
+    d.compute_capability = {major, minor};
+    d.total_memory = whole<std::size_t>(g.at("total_memory"), "total_memory");
     d.opencv_compatible = g.at("opencv_compatible").get<bool>();
     d.uuid = g.value("uuid", "");
     d.pci_bus_id = g.value("pci_bus_id", "");
@@ -237,37 +264,49 @@ Environment environment_from_json(const json& j) {
   return e;
 }
 
-// What a results file must not hold, whoever edited it: a sample that is not a positive finite time
-// (it would print as a negative speed-up), or one benchmark trial twice (it would narrow the intervals).
-void check_records(const std::vector<RunRecord>& records) {
-  std::set<std::tuple<std::string, std::string, std::string, int, int, int, int>> seen;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const RunRecord& r = records[i];
-    for (const auto* stage : {&r.samples.total, &r.samples.preprocess, &r.samples.infer, &r.samples.postprocess}) {
-      for (double v : *stage) {
-        if (!std::isfinite(v) || v < 0) {
-          throw Error(fmt::format("records[{}]: sample {} ms is not a time; the file was edited or corrupted", i, v));
-        }
+// Longer than any benchmark call (about 11.6 days): a larger "sample" is an edit, and sums of such values
+// overflow to infinity in the statistics.
+constexpr double kLongestSampleMs = 1e9;
+
+// What one record must not hold, whoever edited it: a sample that is not a positive finite time (it would
+// print as a negative speed-up), identity and counts a run cannot produce (printed as if measured).
+void check_record(const RunRecord& r) {
+  for (const auto* stage : {&r.samples.total, &r.samples.preprocess, &r.samples.infer, &r.samples.postprocess}) {
+    for (double v : *stage) {
+      if (!std::isfinite(v) || v < 0 || v > kLongestSampleMs) {
+        throw Error(fmt::format("sample {} ms is not a time; the file was edited or corrupted", v));
       }
     }
-    // Identity and counts a run cannot produce: the tables would print them as if measured.
-    if (r.trials < 1 || r.trial < 1 || r.trial > r.trials) {
-      throw Error(fmt::format("records[{}]: trial {} of {} is not a trial; the file was edited or corrupted", i,
-                              r.trial, r.trials));
-    }
-    if (r.input_size.width < 0 || r.input_size.height < 0 || r.warmup < 0 || r.repeat < 0) {
-      throw Error(fmt::format("records[{}]: a negative input size, warm-up or repeat; the file was edited or "
-                              "corrupted", i));
-    }
-    if (r.status == Status::Ok && r.samples.total.empty()) {
-      throw Error(fmt::format("records[{}]: status ok without a single sample; the file was edited or corrupted", i));
-    }
-    const auto key = std::make_tuple(r.config, r.file_list, r.precision, r.input_size.width, r.input_size.height,
-                                     r.backend_target.index, r.trial);
-    if (r.status == Status::Ok && !seen.insert(key).second) {
-      throw Error(fmt::format("records[{}]: trial {} of {} {} on {} appears twice", i, r.trial, r.model, r.file_list,
-                              r.backend_target.name));
-    }
+  }
+  if (r.trials < 1 || r.trial < 1 || r.trial > r.trials) {
+    throw Error(fmt::format("trial {} of {} is not a trial; the file was edited or corrupted", r.trial, r.trials));
+  }
+  if (r.input_size.width < 0 || r.input_size.height < 0 || r.warmup < 0 || r.repeat < 0) {
+    throw Error("a negative input size, warm-up or repeat; the file was edited or corrupted");
+  }
+  if (r.status == Status::Ok && r.samples.total.empty()) {
+    throw Error("status ok without a single sample; the file was edited or corrupted");
+  }
+}
+
+// One measured benchmark trial (config, files, precision, size, target, trial number).
+using TrialKey = std::tuple<std::string, std::string, std::string, int, int, int, int>;
+
+TrialKey trial_key(const RunRecord& r) {
+  return {r.config, r.file_list, r.precision, r.input_size.width, r.input_size.height, r.backend_target.index,
+          r.trial};
+}
+
+// records[i] of a results file, read and checked; errors name the record.
+RunRecord checked_record(const json& j, std::size_t i) {
+  try {
+    RunRecord r = record_from_json(j);
+    check_record(r);
+    return r;
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("not a zoo-bench results file: records[{}]: {}", i, e.what()));
+  } catch (const std::exception& e) {
+    throw Error(fmt::format("records[{}]: {}", i, e.what()));
   }
 }
 
@@ -320,7 +359,7 @@ ModelResult answer_from_json(const json& j) {
     }
   }
   if (j.contains("classes")) {
-    for (const auto& c : j.at("classes")) a.classes.push_back({whole<int>(c.at(0)), c.at(1).get<float>()});
+    for (const auto& c : j.at("classes")) a.classes.push_back({whole<int>(c.at(0), "classes"), c.at(1).get<float>()});
   }
   if (j.contains("texts")) a.texts = j.at("texts").get<std::vector<std::string>>();
   if (j.contains("feature")) a.feature = cv::Mat(j.at("feature").get<std::vector<float>>(), true).reshape(1, 1);
@@ -378,8 +417,16 @@ StoredResults parse_results_json(const std::string& text, const std::string& sou
     stored.complete = j.at("complete").get<bool>();
     stored.environment = environment_from_json(j.at("environment"));
     stored.baseline_file = j.value("baseline_file", "");
-    for (const auto& r : j.at("records")) stored.records.push_back(record_from_json(r));
-    check_records(stored.records);
+    const json& records = list_of("records", j.at("records"));
+    std::set<TrialKey> seen;  // one benchmark trial twice would narrow the intervals
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      RunRecord r = checked_record(records[i], i);
+      if (r.status == Status::Ok && !seen.insert(trial_key(r)).second) {
+        throw Error(fmt::format("records[{}]: trial {} of {} {} on {} appears twice", i, r.trial, r.model,
+                                r.file_list, r.backend_target.name));
+      }
+      stored.records.push_back(std::move(r));
+    }
     return stored;
   } catch (const json::exception& e) {
     throw Error(fmt::format("{}: not a zoo-bench results file: {}", source, e.what()));
@@ -411,6 +458,7 @@ JournalContents read_journal(const fs::path& file, const std::string& run_id) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open the journal", file.string()));
   JournalContents contents;
+  std::set<TrialKey> seen;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -422,8 +470,13 @@ JournalContents read_journal(const fs::path& file, const std::string& run_id) {
     }
     const auto id = j.find("run_id");
     if (id == j.end() || !id->is_string() || id->get<std::string>() != run_id || !j.contains("record")) continue;
+    // A record that a run cannot have written, or a trial already read, is skipped like a cut line: it
+    // must not go into the resumed run's results.
     try {
-      contents.records.push_back(record_from_json(j.at("record")));
+      RunRecord r = record_from_json(j.at("record"));
+      check_record(r);
+      if (r.status == Status::Ok && !seen.insert(trial_key(r)).second) throw Error("a trial already read");
+      contents.records.push_back(std::move(r));
     } catch (const std::exception&) {
       ++contents.skipped_lines;
     }
@@ -438,7 +491,7 @@ Environment last_journal_environment(const fs::path& file) {
   std::string line;
   while (std::getline(in, line)) {
     const json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("journal", "") != "zoo-bench") continue;
+    if (j.is_discarded() || !j.is_object() || !j.contains("journal") || j.at("journal") != "zoo-bench") continue;
     const json version = j.value("schema_version", json(nullptr));
     if (!version.is_number_integer() || version != kResultsSchemaVersion) {
       throw Error(fmt::format("{}: a run of schema_version {} (this zoo-bench reads {}); start a new run",

@@ -83,7 +83,7 @@ LogAxis axis_for(const CrossTable& table) {
   double lo = std::numeric_limits<double>::max(), hi = 0;
   for (const auto& row : table.rows) {
     for (const auto* c : row.cells) {
-      if (c != nullptr && c->median > 0) {
+      if (c != nullptr && c->median > 0 && std::isfinite(c->median)) {  // an infinite axis never ends
         lo = std::min(lo, c->median);
         hi = std::max(hi, c->median);
       }

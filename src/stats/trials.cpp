@@ -88,7 +88,8 @@ std::optional<Interval> bootstrap_paired_ratio_ci95(const Trials& numerator, con
   for (int i = 0; i < kBootstrapReplicates; ++i) {
     for (auto& p : picks) p = pick_trial(rng);
     const double d = resampled_at(denominator, picks, rng);
-    if (d > 0) replicates.push_back(resampled_at(numerator, picks, rng) / d);
+    const double ratio = resampled_at(numerator, picks, rng) / d;
+    if (d > 0 && std::isfinite(ratio)) replicates.push_back(ratio);  // NaN would break the sort's ordering
   }
   if (replicates.empty()) return std::nullopt;
   return percentile_interval(std::move(replicates));
@@ -104,14 +105,14 @@ std::optional<Interval> bootstrap_ratio_interval(const Trials& numerator, const 
   const Trials den = non_empty(denominator);
   if (num.empty() || den.empty()) return std::nullopt;
   // Enough replicates that each tail holds about five of them.
-  const int count = std::max(kBootstrapReplicates, static_cast<int>(std::ceil(10.0 / alpha)));
+  const int count = std::max(kBootstrapReplicates, static_cast<int>(std::min(std::ceil(10.0 / alpha), 1e6)));
   std::mt19937_64 rng(seed);
   std::vector<double> replicates;
   replicates.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     const double n = resampled_median_of_medians(num, rng);
     const double d = resampled_median_of_medians(den, rng);
-    if (d > 0) replicates.push_back(n / d);
+    if (d > 0 && std::isfinite(n / d)) replicates.push_back(n / d);
   }
   if (replicates.empty()) return std::nullopt;
   return percentile_interval(std::move(replicates), alpha);
@@ -258,6 +259,7 @@ std::optional<Interval> welch_ratio_t_interval(const Trials& numerator, const Tr
   const double dof = se == 0 ? 1.0
                              : (va + vb) * (va + vb) /
                                    (va * va / static_cast<double>(a.size() - 1) + vb * vb / static_cast<double>(b.size() - 1));
+  if (!std::isfinite(se) || !std::isfinite(dof)) return std::nullopt;  // casting a NaN dof to int is undefined
   // The epsilon keeps a whole-number dof (equal spreads) from dropping by one through rounding noise.
   const int whole_dof = static_cast<int>(std::floor(dof + 1e-9));
   return exp_interval(mean(a) - mean(b), (alpha == 0.05 ? t975(whole_dof) : t_two_sided(alpha, whole_dof)) * se);

@@ -68,6 +68,7 @@ struct ModelProfile {
   BackendTarget backend_target;
   Status status = Status::Ok;
   std::string message;
+  bool loaded = false;  // its model was loaded into this process: what makes later profiles warm
   profile::ColdStart cold;
   std::vector<double> steady_ms;
   DeviceEvidence device;
