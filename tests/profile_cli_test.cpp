@@ -200,42 +200,41 @@ TEST(ProfileCli, ProfileAfterAnOrdinaryRun) {
 TEST(ProfileCli, OnlyItemsThatLoadedMakeTheNextProfileWarm) {
   const Workspace w = make_workspace();
   const fs::path configs = w.root / "configs";
+  // Profiles --all on the CPU; returns the output and the two profiles, expecting `exit_code`.
+  auto profile_both = [&](const std::string& name, int exit_code) {
+    const fs::path out = w.root / (name + ".json");
+    const auto r = test::run_zoo_bench(
+        fmt::format("profile --all {} --backend-target 0 --repeats 2 --json '{}'", w.dirs, out.string()));
+    EXPECT_EQ(r.exit_code, exit_code) << r.output;
+    const json profiles = read_json(out).at("profiles");
+    EXPECT_EQ(profiles.size(), 2u) << r.output;
+    return std::make_pair(r.output, profiles);
+  };
+  auto warm = [](const json& profile) { return profile.at("cold_start").at("warm_process").get<bool>(); };
+
   fs::copy_file(test::source_dir() / "configs" / "image_classification_ppresnet.yaml", configs / "aaa_absent.yaml");
-  const fs::path cold_json = w.root / "cold.json";
-  const auto cold = test::run_zoo_bench(
-      fmt::format("profile --all {} --backend-target 0 --repeats 2 --json '{}'", w.dirs, cold_json.string()));
-  EXPECT_EQ(cold.exit_code, 3) << cold.output;  // the absent model makes the selection incomplete
-  const json absent_first = read_json(cold_json).at("profiles");
-  ASSERT_EQ(absent_first.size(), 2u) << cold.output;
+  const auto [absent_out, absent_first] = profile_both("absent", 3);  // the absent model: incomplete
+  ASSERT_EQ(absent_first.size(), 2u);
   EXPECT_EQ(absent_first[0].at("status"), "missing");
   EXPECT_EQ(absent_first[1].at("status"), "ok");
-  EXPECT_FALSE(absent_first[1].at("cold_start").at("warm_process").get<bool>()) << cold.output;
+  EXPECT_FALSE(warm(absent_first[1])) << absent_out;
 
   // A file that is there but does not load (not an ONNX model) fails its item and warms nothing either.
   fs::create_directories(w.root / "models" / "image_classification_ppresnet");
   std::ofstream(w.root / "models" / "image_classification_ppresnet" / "image_classification_ppresnet50_2022jan.onnx")
       << "not an onnx model";
-  const fs::path bad_json = w.root / "bad.json";
-  const auto bad = test::run_zoo_bench(
-      fmt::format("profile --all {} --backend-target 0 --repeats 2 --json '{}'", w.dirs, bad_json.string()));
-  EXPECT_EQ(bad.exit_code, 1) << bad.output;
-  const json unloadable_first = read_json(bad_json).at("profiles");
-  ASSERT_EQ(unloadable_first.size(), 2u) << bad.output;
+  const auto [bad_out, unloadable_first] = profile_both("unloadable", 1);
+  ASSERT_EQ(unloadable_first.size(), 2u);
   EXPECT_EQ(unloadable_first[0].at("status"), "FAILED");
-  EXPECT_FALSE(unloadable_first[1].at("cold_start").at("warm_process").get<bool>()) << bad.output;
+  EXPECT_FALSE(warm(unloadable_first[1])) << bad_out;
 
   fs::remove(configs / "aaa_absent.yaml");
   fs::copy_file(configs / "image_classification_mobilenet.yaml", configs / "aaa_again.yaml");
-  const fs::path warm_json = w.root / "warm.json";
-  const auto warm = test::run_zoo_bench(
-      fmt::format("profile --all {} --backend-target 0 --repeats 2 --json '{}'", w.dirs, warm_json.string()));
-  EXPECT_EQ(warm.exit_code, 0) << warm.output;
-  const json loaded_first = read_json(warm_json).at("profiles");
-  ASSERT_EQ(loaded_first.size(), 2u) << warm.output;
-  EXPECT_FALSE(loaded_first[0].at("cold_start").at("warm_process").get<bool>());
-  EXPECT_TRUE(loaded_first[1].at("cold_start").at("warm_process").get<bool>()) << warm.output;
-  EXPECT_NE(warm.output.find("warm process: 1 item profiled before in this process"), std::string::npos)
-      << warm.output;
+  const auto [warm_out, loaded_first] = profile_both("loaded", 0);
+  ASSERT_EQ(loaded_first.size(), 2u);
+  EXPECT_FALSE(warm(loaded_first[0]));
+  EXPECT_TRUE(warm(loaded_first[1])) << warm_out;
+  EXPECT_NE(warm_out.find("warm process: 1 item profiled before in this process"), std::string::npos) << warm_out;
 }
 
 TEST(ProfileCli, CudaOnAnOpenCVWithoutCudaSaysSo) {
