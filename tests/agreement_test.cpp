@@ -130,6 +130,17 @@ TEST(Agreement, GreedyMatchingTakesTheBestIouFirst) {
   EXPECT_NEAR(a.mean_iou.value(), (9.0 / 11.0 + 7.0 / 13.0) / 2.0, 1e-9);
 }
 
+// Stacked boxes (an edited file, or a detector without NMS): matched lazily in O(n + m) memory, and the
+// greedy matching still pairs every box, as the list of all n*m pairs did.
+TEST(Agreement, StackedIdenticalBoxesAllMatch) {
+  std::vector<Detection> stacked(200, box(5, 5, 20, 20));
+  stacked.push_back(box(100, 100, 10, 10));  // one apart, matched by its own
+  const Agreement a = compare_answers({detections(stacked)}, {detections(stacked)}, {});
+  EXPECT_FALSE(a.differs) << a.summary;
+  EXPECT_DOUBLE_EQ(a.recall.value(), 1.0);
+  EXPECT_DOUBLE_EQ(a.precision.value(), 1.0);
+}
+
 TEST(Agreement, BothEmptyAgree) {
   const Agreement a = compare_answers({detections({})}, {detections({})}, {});
   EXPECT_TRUE(a.compared);

@@ -201,8 +201,8 @@ TEST(Cli, ListShowsPresentAndAbsentFiles) {
 }
 
 // --list shows what a run with the same selection flags would run: precision flags and --model-exclude apply
-// to present and absent files alike, and a family none of whose files the selection wants is neither listed
-// nor reported missing by the run.
+// to present files and to the absent files of a family that has some; a family with none is absent whatever
+// the precision (the catalog names only the zoo's fp32 files), in the list and in the run alike.
 TEST(Cli, ListAppliesPrecisionFlagsAndModelExclude) {
   const std::string yunet_fp32 = "face_detection_yunet/face_detection_yunet_2023mar.onnx";
   const std::string yunet_int8 = "face_detection_yunet/face_detection_yunet_2023mar_int8.onnx";
@@ -233,20 +233,28 @@ TEST(Cli, ListAppliesPrecisionFlagsAndModelExclude) {
   const auto int8 = run_zoo_bench("--list --int8 " + dirs(w));
   ASSERT_EQ(int8.exit_code, 0) << int8.output;
   EXPECT_NE(row(int8.output, yunet_int8).find("present"), std::string::npos) << int8.output;
-  for (const std::string& fp32 : {yunet_fp32, yolox, yolox_absent, std::string("ppresnet50_2022jan.onnx")}) {
+  for (const std::string& fp32 : {yunet_fp32, yolox, yolox_absent}) {
     EXPECT_EQ(int8.output.find(fp32 + " "), std::string::npos) << fp32 << " listed under --int8:\n" << int8.output;
   }
-  // The run agrees: no PPResNet item (its files are all fp32), so nothing is missing.
+  const std::string ppresnet = "image_classification_ppresnet/image_classification_ppresnet50_2022jan.onnx";
+  EXPECT_NE(row(int8.output, ppresnet).find("absent"), std::string::npos) << int8.output;
+  // The run agrees: PPResNet is missing, YuNet int8 runs, YOLOX (fp32 files only, present) has no item.
   const auto plan = run_zoo_bench("--dry-run --int8 " + dirs(w));
   ASSERT_EQ(plan.exit_code, 0) << plan.output;
-  EXPECT_EQ(plan.output.find("PPResNet"), std::string::npos) << plan.output;
+  EXPECT_NE(plan.output.find("missing: no model files in"), std::string::npos) << plan.output;
   EXPECT_NE(plan.output.find("yunet_2023mar_int8.onnx"), std::string::npos) << plan.output;
+  EXPECT_EQ(plan.output.find("yolox_nano.onnx"), std::string::npos) << plan.output;
 
-  const auto excluded = run_zoo_bench("--list --model-exclude 2023mar:2022nov " + dirs(w));
+  const auto excluded = run_zoo_bench("--list --model-exclude 2023mar:2022nov:2022jan " + dirs(w));
   ASSERT_EQ(excluded.exit_code, 0) << excluded.output;
   EXPECT_EQ(excluded.output.find("yunet_2023mar"), std::string::npos) << excluded.output;
   EXPECT_EQ(excluded.output.find(yolox_absent), std::string::npos) << excluded.output;
+  EXPECT_EQ(excluded.output.find(ppresnet), std::string::npos) << excluded.output;
   EXPECT_NE(row(excluded.output, yolox).find("present"), std::string::npos) << excluded.output;
+  // Excluding every file of an absent family drops it from the run too.
+  const auto excluded_plan = run_zoo_bench("--dry-run --model-exclude 2023mar:2022nov:2022jan " + dirs(w));
+  ASSERT_EQ(excluded_plan.exit_code, 0) << excluded_plan.output;
+  EXPECT_EQ(excluded_plan.output.find("PPResNet"), std::string::npos) << excluded_plan.output;
 }
 
 TEST(Cli, RequireCudaFailsWhenCudaIsNotReallyUsed) {

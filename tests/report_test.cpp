@@ -783,7 +783,15 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   refused(near_max, "near_max.json", "records[0]: sample 1.7e+308 ms is not a time");
   json shapes = results_json(golden_set(), true);
   shapes["records"][1]["net_input_shapes"] = 7;
-  refused(shapes, "shapes.json", "records[1]: key 'net_input_shapes': a number where a list belongs");
+  refused(shapes, "shapes.json", "records[1]: key 'net_input_shapes': a JSON number where a list belongs");
+  shapes["records"][1]["net_input_shapes"] = nullptr;
+  refused(shapes, "shapes_null.json", "key 'net_input_shapes': a JSON null where a list belongs");
+  json answers = results_json(golden_set(), true);
+  answers["records"][0]["answers"] = 5;
+  refused(answers, "answers.json", "key 'answers': a JSON number where a list belongs");
+  json text = results_json(golden_set(), true);
+  text["records"][0]["answers"] = json::array({{{"texts", {std::string(5000, 'a')}}}});
+  refused(text, "long_text.json", "a recognised text of 5000 bytes");
   // A count that is not a whole number, or one out of int's range, is refused, not cast (undefined behaviour).
   json huge_count = results_json(golden_set(), true);
   huge_count["records"][0]["device"]["layers"] = 1.18556e22;
@@ -800,8 +808,8 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   refused(negative_memory, "negative_memory.json", "-1 where a whole number");
 }
 
-// A journal (what --resume reads) is as untrusted as a results file: records a run cannot write, and a
-// trial twice, are skipped like cut lines; a header whose fields have the wrong types is refused in one line.
+// A journal (what --resume reads) is as untrusted as a results file: records a run cannot write are
+// skipped like cut lines; a header whose fields have the wrong types is refused in one line.
 TEST(ReportJson, JournalSkipsRecordsARunCannotWriteAndRefusesAMalformedHeader) {
   const fs::path dir = test::scratch_dir();
   const ResultSet set = golden_set();
@@ -820,9 +828,20 @@ TEST(ReportJson, JournalSkipsRecordsARunCannotWriteAndRefusesAMalformedHeader) {
                          << journal_record_line(run_id, trial_zero) << "\n"
                          << journal_record_line(run_id, set.records.at(1)) << "\n";
   const JournalContents contents = read_journal(journal, run_id);
-  EXPECT_EQ(contents.records.size(), 2u);
-  EXPECT_EQ(contents.skipped_lines, 3);
+  EXPECT_EQ(contents.records.size(), 3u);  // a trial journaled twice is kept twice: resume keeps the later
+  EXPECT_EQ(contents.skipped_lines, 2);
   EXPECT_EQ(last_journal_environment(journal).run_id, run_id);
+
+  // A header whose schema_version is nested a million lists deep: refused in one line, not a stack overflow.
+  const fs::path deep = dir / "deep.journal.jsonl";
+  std::ofstream(deep) << R"({"journal": "zoo-bench", "schema_version": )" << std::string(1000000, '[')
+                      << std::string(1000000, ']') << "}\n";
+  try {
+    last_journal_environment(deep);
+    ADD_FAILURE() << "a nested schema_version was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("schema_version a JSON array"), std::string::npos) << e.what();
+  }
 
   const fs::path odd = dir / "odd.journal.jsonl";
   std::ofstream(odd) << R"({"journal": 1})" << "\n"

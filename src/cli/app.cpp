@@ -540,9 +540,13 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
                        fs::is_directory(f) ? "a folder, not a file" : "present"});
       }
     }
+    // Absent files as the run sees them: all of a family that has none (the run reports it missing), else
+    // those the selection would run.
+    const bool absent_family = family_absent(*family, selection);
     for (const auto& expected : family->expected_files) {
-      if (found.count(expected) == 0 &&
-          file_selected(models_dir / family->folder / expected, precision_of(expected), selection)) {
+      const fs::path path = models_dir / family->folder / expected;
+      if (found.count(expected) == 0 && !excluded_by_name(path, selection) &&
+          (absent_family || file_selected(path, precision_of(expected), selection))) {
         table.add_row({name, family->name, family->task, precision_name(precision_of(expected)),
                        family->folder + "/" + expected, "absent"});
       }

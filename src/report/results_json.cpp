@@ -39,7 +39,7 @@ Int whole(const json& value, const std::string& what) {
                                  : v >= 0;
   }
   if (!fits) {
-    const std::string found = value.is_number() ? value.dump() : std::string("a ") + value.type_name();
+    const std::string found = value.is_number() ? value.dump() : std::string("a JSON ") + value.type_name();
     throw Error(fmt::format("key '{}': {} where a whole number in [{}, {}] belongs; the file was edited or corrupted",
                             what, found, std::numeric_limits<Int>::min(), std::numeric_limits<Int>::max()));
   }
@@ -50,7 +50,7 @@ int int_at(const json& parent, const char* key) { return whole<int>(parent.at(ke
 
 const json& list_of(const char* key, const json& value) {
   if (!value.is_array()) {
-    throw Error(fmt::format("key '{}': a {} where a list belongs; the file was edited or corrupted", key,
+    throw Error(fmt::format("key '{}': a JSON {} where a list belongs; the file was edited or corrupted", key,
                             value.type_name()));
   }
   return value;
@@ -195,7 +195,9 @@ RunRecord record_from_json(const json& j) {
   r.backend_target = backend_target_at(int_at(j.at("backend_target"), "index"));
   r.trial = int_at(j, "trial");
   r.trials = int_at(j, "trials");
-  r.input_size = {whole<int>(j.at("input_size").at(0), "input_size"), whole<int>(j.at("input_size").at(1), "input_size")};
+  const json& size = list_of("input_size", j.at("input_size"));
+  if (size.size() != 2) throw Error("key 'input_size': not [width, height]; the file was edited or corrupted");
+  r.input_size = {whole<int>(size.at(0), "input_size"), whole<int>(size.at(1), "input_size")};
   r.net_input_shapes = int_rows(j, "net_input_shapes");
   r.warmup = int_at(j, "warmup");
   r.repeat = int_at(j, "repeat");
@@ -213,7 +215,7 @@ RunRecord record_from_json(const json& j) {
   r.device.whole_net_on_cpu = d.at("whole_net_on_cpu").get<bool>();
   r.device.fp16_demoted = d.at("fp16_demoted").get<bool>();
   r.device.reason = d.at("reason").get<std::string>();
-  for (const auto& a : j.at("answers")) r.answers.push_back(answer_from_json(a));
+  for (const auto& a : list_of("answers", j.at("answers"))) r.answers.push_back(answer_from_json(a));
   r.note = j.at("note").get<std::string>();
   r.opencv_messages = j.at("opencv_messages").get<std::vector<std::string>>();
   if (j.contains("checks")) {
@@ -249,7 +251,7 @@ Environment environment_from_json(const json& j) {
   e.cuda_runtime = j.value("cuda_runtime", "");
   e.cudnn_loaded = j.value("cudnn_loaded", "");
   e.run_id = j.value("run_id", "");
-  for (const auto& g : j.at("gpus")) {
+  for (const auto& g : list_of("gpus", j.at("gpus"))) {
     CudaDevice d;
     d.index = int_at(g, "index");
     d.name = g.at("name").get<std::string>();
@@ -267,6 +269,7 @@ Environment environment_from_json(const json& j) {
 // Longer than any benchmark call (about 11.6 days): a larger "sample" is an edit, and sums of such values
 // overflow to infinity in the statistics.
 constexpr double kLongestSampleMs = 1e9;
+constexpr std::size_t kLongestText = 4096;
 
 // What one record must not hold, whoever edited it: a sample that is not a positive finite time (it would
 // print as a negative speed-up), identity and counts a run cannot produce (printed as if measured).
@@ -286,6 +289,15 @@ void check_record(const RunRecord& r) {
   }
   if (r.status == Status::Ok && r.samples.total.empty()) {
     throw Error("status ok without a single sample; the file was edited or corrupted");
+  }
+  // Comparing two texts costs the product of their lengths: recognisers write a few dozen characters.
+  for (const auto& a : r.answers) {
+    for (const auto& text : a.texts) {
+      if (text.size() > kLongestText) {
+        throw Error(fmt::format("a recognised text of {} bytes (a recogniser writes at most a few dozen); the file "
+                                "was edited or corrupted", text.size()));
+      }
+    }
   }
 }
 
@@ -348,18 +360,18 @@ json answer_json(const ModelResult& a) {
 ModelResult answer_from_json(const json& j) {
   ModelResult a;
   if (j.contains("detections")) {
-    for (const auto& d : j.at("detections")) {
+    for (const auto& d : list_of("detections", j.at("detections"))) {
       Detection det;
       const auto& b = d.at("box");
       det.box = {b.at(0).get<float>(), b.at(1).get<float>(), b.at(2).get<float>(), b.at(3).get<float>()};
       det.score = d.at("score").get<float>();
       det.class_id = int_at(d, "class");
-      for (const auto& p : d.at("points")) det.points.emplace_back(p.at(0).get<float>(), p.at(1).get<float>());
+      for (const auto& p : list_of("points", d.at("points"))) det.points.emplace_back(p.at(0).get<float>(), p.at(1).get<float>());
       a.detections.push_back(det);
     }
   }
   if (j.contains("classes")) {
-    for (const auto& c : j.at("classes")) a.classes.push_back({whole<int>(c.at(0), "classes"), c.at(1).get<float>()});
+    for (const auto& c : list_of("classes", j.at("classes"))) a.classes.push_back({whole<int>(c.at(0), "classes"), c.at(1).get<float>()});
   }
   if (j.contains("texts")) a.texts = j.at("texts").get<std::vector<std::string>>();
   if (j.contains("feature")) a.feature = cv::Mat(j.at("feature").get<std::vector<float>>(), true).reshape(1, 1);
@@ -430,7 +442,7 @@ StoredResults parse_results_json(const std::string& text, const std::string& sou
     return stored;
   } catch (const json::exception& e) {
     throw Error(fmt::format("{}: not a zoo-bench results file: {}", source, e.what()));
-  } catch (const std::exception& e) {  // our Error, or std::stoi/out_of_range on a malformed value
+  } catch (const std::exception& e) {  // our Error, or a standard exception on a malformed value
     throw Error(fmt::format("{}: {}", source, e.what()));
   }
 }
@@ -458,7 +470,6 @@ JournalContents read_journal(const fs::path& file, const std::string& run_id) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open the journal", file.string()));
   JournalContents contents;
-  std::set<TrialKey> seen;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -470,12 +481,12 @@ JournalContents read_journal(const fs::path& file, const std::string& run_id) {
     }
     const auto id = j.find("run_id");
     if (id == j.end() || !id->is_string() || id->get<std::string>() != run_id || !j.contains("record")) continue;
-    // A record that a run cannot have written, or a trial already read, is skipped like a cut line: it
-    // must not go into the resumed run's results.
+    // A record that a run cannot have written is skipped like a cut line: it must not go into the resumed
+    // run's results. A trial journaled twice (an item re-run on resume) is kept twice: the resume keeps
+    // the later one.
     try {
       RunRecord r = record_from_json(j.at("record"));
       check_record(r);
-      if (r.status == Status::Ok && !seen.insert(trial_key(r)).second) throw Error("a trial already read");
       contents.records.push_back(std::move(r));
     } catch (const std::exception&) {
       ++contents.skipped_lines;
@@ -492,10 +503,14 @@ Environment last_journal_environment(const fs::path& file) {
   while (std::getline(in, line)) {
     const json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("journal") || j.at("journal") != "zoo-bench") continue;
-    const json version = j.value("schema_version", json(nullptr));
-    if (!version.is_number_integer() || version != kResultsSchemaVersion) {
+    // By reference, and printed only when a number: a copy or dump of a deeply nested value recurses.
+    const auto version = j.find("schema_version");
+    if (version == j.end() || !version->is_number_integer() || *version != kResultsSchemaVersion) {
+      const std::string found = version == j.end()          ? "none"
+                                : version->is_number()         ? version->dump()
+                                                               : std::string("a JSON ") + version->type_name();
       throw Error(fmt::format("{}: a run of schema_version {} (this zoo-bench reads {}); start a new run",
-                              file.string(), version.dump(), kResultsSchemaVersion));
+                              file.string(), found, kResultsSchemaVersion));
     }
     try {
       last = environment_from_json(j.at("environment"));

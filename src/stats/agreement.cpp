@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <queue>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -144,31 +146,45 @@ void add_displacement(const Detection& r, const Detection& c, DetectionTally& ta
   tally.max_px = worst;
 }
 
-// Greedy matching of one item: pairs of the same class at IoU >= match_iou, best IoU first, each
-// detection used once.
+// Greedy matching of one item: pairs of the same class at IoU >= match_iou, best IoU first (ties: reference
+// order, then candidate order), each detection used once. Lazily: each reference box holds its best unused
+// candidate in a queue, so memory stays O(n + m) where the list of all overlapping pairs of stacked boxes
+// (an edited file, a detector without NMS) could take gigabytes.
 void match_item(const std::vector<Detection>& ref, const std::vector<Detection>& cand, double match_iou,
                 DetectionTally& tally) {
-  struct Pair {
+  struct Head {
     double iou;
     std::size_t r, c;
   };
-  std::vector<Pair> pairs;
-  for (std::size_t r = 0; r < ref.size(); ++r) {
+  std::vector<bool> cand_used(cand.size());
+  const auto best_unused = [&](std::size_t r) {
+    std::optional<Head> best;
     for (std::size_t c = 0; c < cand.size(); ++c) {
-      if (ref[r].class_id != cand[c].class_id) continue;
+      if (cand_used[c] || ref[r].class_id != cand[c].class_id) continue;
       const double iou = box_iou(ref[r].box, cand[c].box);
-      if (iou >= match_iou) pairs.push_back({iou, r, c});
+      if (iou >= match_iou && (!best || iou > best->iou)) best = Head{iou, r, c};
     }
+    return best;
+  };
+  const auto comes_after = [](const Head& a, const Head& b) {
+    if (a.iou != b.iou) return a.iou < b.iou;
+    return a.r != b.r ? a.r > b.r : a.c > b.c;
+  };
+  std::priority_queue<Head, std::vector<Head>, decltype(comes_after)> heads(comes_after);
+  for (std::size_t r = 0; r < ref.size(); ++r) {
+    if (const auto head = best_unused(r)) heads.push(*head);
   }
-  // Stable: equal IoUs keep reference order, so the result does not depend on the sort.
-  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.iou > b.iou; });
-  std::vector<bool> ref_used(ref.size()), cand_used(cand.size());
-  for (const Pair& p : pairs) {
-    if (ref_used[p.r] || cand_used[p.c]) continue;
-    ref_used[p.r] = cand_used[p.c] = true;
+  while (!heads.empty()) {
+    const Head h = heads.top();
+    heads.pop();
+    if (cand_used[h.c]) {  // taken since: this reference box falls back to its next best
+      if (const auto next = best_unused(h.r)) heads.push(*next);
+      continue;
+    }
+    cand_used[h.c] = true;
     ++tally.matched;
-    tally.iou_sum += p.iou;
-    add_displacement(ref[p.r], cand[p.c], tally);
+    tally.iou_sum += h.iou;
+    add_displacement(ref[h.r], cand[h.c], tally);
   }
   tally.reference += ref.size();
   tally.candidate += cand.size();

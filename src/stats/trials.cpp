@@ -88,8 +88,9 @@ std::optional<Interval> bootstrap_paired_ratio_ci95(const Trials& numerator, con
   for (int i = 0; i < kBootstrapReplicates; ++i) {
     for (auto& p : picks) p = pick_trial(rng);
     const double d = resampled_at(denominator, picks, rng);
+    if (d <= 0) continue;
     const double ratio = resampled_at(numerator, picks, rng) / d;
-    if (d > 0 && std::isfinite(ratio)) replicates.push_back(ratio);  // NaN would break the sort's ordering
+    if (std::isfinite(ratio)) replicates.push_back(ratio);  // an inf or NaN would break the sort's ordering
   }
   if (replicates.empty()) return std::nullopt;
   return percentile_interval(std::move(replicates));
@@ -104,8 +105,9 @@ std::optional<Interval> bootstrap_ratio_interval(const Trials& numerator, const 
   const Trials num = non_empty(numerator);
   const Trials den = non_empty(denominator);
   if (num.empty() || den.empty()) return std::nullopt;
-  // Enough replicates that each tail holds about five of them.
-  const int count = std::max(kBootstrapReplicates, static_cast<int>(std::min(std::ceil(10.0 / alpha), 1e6)));
+  // Enough replicates that each tail holds about five of them, up to 20000 (compare over thousands of rows
+  // lowers alpha that far; the interval is then the replicates' extremes, wider, never narrower).
+  const int count = std::max(kBootstrapReplicates, static_cast<int>(std::min(std::ceil(10.0 / alpha), 20000.0)));
   std::mt19937_64 rng(seed);
   std::vector<double> replicates;
   replicates.reserve(static_cast<std::size_t>(count));

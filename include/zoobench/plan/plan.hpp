@@ -66,8 +66,14 @@ Plan make_plan(const std::vector<std::filesystem::path>& config_files, const Pla
 void plan_benchmark(const std::shared_ptr<const BenchmarkConfig>& config, const Family* family,
                     const PlanOptions& options, Plan& plan);
 
+// Whether --model-exclude names this model file.
+bool excluded_by_name(const std::filesystem::path& file, const PlanOptions& options);
+
 // Whether --fp32/--fp16/--int8/--int8bq and --model-exclude keep a model file of this precision.
 bool file_selected(const std::filesystem::path& file, Precision precision, const PlanOptions& options);
+
+// A family with no model file on disk that the selection would run: its items are reported missing.
+bool family_absent(const Family& family, const PlanOptions& options);
 
 // The family's model variants under options.models_dir that the selection keeps (also what --list shows).
 std::vector<ModelVariant> selected_variants(const Family& family, const PlanOptions& options);
