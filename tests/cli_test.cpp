@@ -251,6 +251,14 @@ TEST(Cli, ListAppliesPrecisionFlagsAndModelExclude) {
   EXPECT_EQ(excluded.output.find(yolox_absent), std::string::npos) << excluded.output;
   EXPECT_EQ(excluded.output.find(ppresnet), std::string::npos) << excluded.output;
   EXPECT_NE(row(excluded.output, yolox).find("present"), std::string::npos) << excluded.output;
+  // Files on disk but none of the selected precision: the absent default file is listed and the run
+  // reports the family missing (not silently nothing).
+  fs::remove(w.models / yunet_fp32);
+  const auto fp32_list = run_zoo_bench("--list --fp32 " + dirs(w));
+  EXPECT_NE(row(fp32_list.output, yunet_fp32).find("absent"), std::string::npos) << fp32_list.output;
+  EXPECT_EQ(fp32_list.output.find(yunet_int8), std::string::npos) << fp32_list.output;
+  const auto fp32_plan = run_zoo_bench("--dry-run --fp32 " + dirs(w));
+  EXPECT_NE(fp32_plan.output.find("missing: no selected model files in"), std::string::npos) << fp32_plan.output;
   // Excluding every file of an absent family drops it from the run too.
   const auto excluded_plan = run_zoo_bench("--dry-run --model-exclude 2023mar:2022nov:2022jan " + dirs(w));
   ASSERT_EQ(excluded_plan.exit_code, 0) << excluded_plan.output;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -18,6 +19,7 @@
 #include "zoobench/config/config.hpp"
 #include "zoobench/error.hpp"
 #include "zoobench/report/columns.hpp"
+#include "zoobench/report/json_text.hpp"
 #include "zoobench/report/report.hpp"
 #include "zoobench/report/results_json.hpp"
 #include "zoobench/stats/aggregate.hpp"
@@ -790,8 +792,8 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   answers["records"][0]["answers"] = 5;
   refused(answers, "answers.json", "key 'answers': a JSON number where a list belongs");
   json text = results_json(golden_set(), true);
-  text["records"][0]["answers"] = json::array({{{"texts", {std::string(5000, 'a')}}}});
-  refused(text, "long_text.json", "a recognised text of 5000 bytes");
+  text["records"][0]["answers"] = json::array({{{"texts", {std::string(9000, 'a')}}}});
+  refused(text, "long_text.json", "a recognised text of 9000 bytes");
   // A count that is not a whole number, or one out of int's range, is refused, not cast (undefined behaviour).
   json huge_count = results_json(golden_set(), true);
   huge_count["records"][0]["device"]["layers"] = 1.18556e22;
@@ -806,6 +808,38 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   negative_memory["environment"]["gpus"] = json::array({{{"index", 0}, {"name", "X"}, {"compute_capability", "9.0"},
                                                          {"total_memory", -1}, {"opencv_compatible", true}}});
   refused(negative_memory, "negative_memory.json", "-1 where a whole number");
+}
+
+// What zoo-bench writes it reads back: a NaN (an FP16 net's output, a timing not taken) is written as null
+// and read as NaN, and a string that is not UTF-8 (a path) is written with U+FFFD instead of losing the file.
+TEST(ReportJson, NotANumberAndBadUtf8SurviveTheRoundTrip) {
+  ResultSet set = golden_set();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  RunRecord& r = set.records.at(0);
+  r.load_ms = nan;
+  r.files = {"/models/\xff.onnx"};
+  ModelResult answer;
+  Detection d;
+  d.box = {1, 2, 3, 4};
+  d.score = static_cast<float>(nan);
+  d.points = {{static_cast<float>(nan), 1.0f}};
+  answer.detections = {d};
+  answer.classes = {{3, static_cast<float>(nan)}};
+  answer.feature = (cv::Mat_<float>(1, 3) << 1.0f, static_cast<float>(nan), 2.0f);
+  r.answers = {answer};
+  std::string text;
+  ASSERT_NO_THROW(text = json_text(results_json(set, true), 2));
+  StoredResults back;
+  ASSERT_NO_THROW(back = parse_results_json(text, "nan.json"));
+  const RunRecord& b = back.records.at(0);
+  EXPECT_TRUE(std::isnan(b.load_ms));
+  EXPECT_NE(b.files.at(0).find("\xEF\xBF\xBD"), std::string::npos);  // U+FFFD
+  ASSERT_EQ(b.answers.size(), 1u);
+  EXPECT_TRUE(std::isnan(b.answers[0].detections.at(0).score));
+  EXPECT_TRUE(std::isnan(b.answers[0].detections[0].points.at(0).x));
+  EXPECT_TRUE(std::isnan(b.answers[0].classes.at(0).score));
+  EXPECT_TRUE(std::isnan(b.answers[0].feature.at<float>(0, 1)));
+  EXPECT_FLOAT_EQ(b.answers[0].feature.at<float>(0, 2), 2.0f);
 }
 
 // A journal (what --resume reads) is as untrusted as a results file: records a run cannot write are

@@ -540,8 +540,8 @@ int list_configs(const BenchOptions& options, std::ostream& out, std::ostream& e
                        fs::is_directory(f) ? "a folder, not a file" : "present"});
       }
     }
-    // Absent files as the run sees them: all of a family that has none (the run reports it missing), else
-    // those the selection would run.
+    // Absent files as the run sees them: every default file of a family the run reports missing, else those
+    // the selection would run.
     const bool absent_family = family_absent(*family, selection);
     for (const auto& expected : family->expected_files) {
       const fs::path path = models_dir / family->folder / expected;

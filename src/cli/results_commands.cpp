@@ -6,6 +6,7 @@
 #include "zoobench/error.hpp"
 #include "zoobench/report/compare_report.hpp"
 #include "zoobench/report/cross_report.hpp"
+#include "zoobench/report/json_text.hpp"
 #include "zoobench/report/result_file.hpp"
 #include "zoobench/report/results_json.hpp"
 #include "zoobench/stats/compare.hpp"
@@ -109,7 +110,7 @@ int run_compare_command(const CompareOptions& options, std::ostream& out, std::o
     }
   };
   write(options.markdown_file, compare_markdown(comparison, options.base_file, options.new_file));
-  write(options.json_file, compare_json(comparison, options.base_file, options.new_file).dump(2) + "\n");
+  write(options.json_file, json_text(compare_json(comparison, options.base_file, options.new_file), 2) + "\n");
   return comparison.regressed() ? kExitRegressed : write_code;
 }
 

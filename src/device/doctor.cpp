@@ -15,6 +15,7 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "zoobench/report/json_text.hpp"
 #include "zoobench/stats/stats.hpp"
 
 namespace zoobench {
@@ -514,7 +515,7 @@ std::string doctor_json(const DoctorReport& r) {
     j["gpu_verdicts"].push_back({{"index", v.index}, {"name", v.name}, {"uuid", v.uuid}, {"usable", v.usable},
                                  {"problems", v.problems}});
   }
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 }  // namespace zoobench

@@ -62,10 +62,12 @@ std::pair<Status, std::string> family_problem(const BenchmarkConfig& config, con
   }
   if (family_absent(*family, options)) {
     const std::string folder = (options.models_dir / family->folder).string();
+    const bool some_files = !discover_variants(*family, options.models_dir).empty();
     return {Status::Missing,
             family->where_to_get.empty()
-                ? fmt::format("no model files in {} (fetch them with scripts/fetch_models.sh --only {}{}, or point "
-                              "--models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)", folder, family->folder,
+                ? fmt::format("no {}model files in {} (fetch them with scripts/fetch_models.sh --only {}{}, or point "
+                              "--models-dir / ZOO_BENCH_MODELS_DIR at a folder that has them)",
+                              some_files ? "selected " : "", folder, family->folder,
                               fetch_dest_option(Resource::Models, options.models_dir))
                 : fmt::format("no model files in {}: put {} there (the zoo does not publish them)", folder,
                               family->where_to_get)};
@@ -98,12 +100,20 @@ bool file_selected(const fs::path& file, Precision precision, const PlanOptions&
 }
 
 bool family_absent(const Family& family, const PlanOptions& options) {
-  // The catalog names only the zoo's fp32 files, so precision flags cannot rule a family out here (the zoo
-  // publishes int8 files too); --model-exclude covering every expected file can.
-  const bool wanted = std::any_of(family.expected_files.begin(), family.expected_files.end(), [&](const std::string& f) {
-    return !excluded_by_name(options.models_dir / family.folder / f, options);
-  });
-  return wanted && discover_variants(family, options.models_dir).empty();
+  const auto discovered = discover_variants(family, options.models_dir);
+  const auto expected_path = [&](const std::string& f) { return options.models_dir / family.folder / f; };
+  if (discovered.empty()) {
+    // expected_files are the zoo's default files, not every precision's (scripts/zoo_models.tsv has those), so
+    // with nothing on disk a precision flag cannot tell whether the zoo publishes that precision: the family
+    // is absent (its fetch gets every file) unless --model-exclude names all its default files.
+    return std::any_of(family.expected_files.begin(), family.expected_files.end(),
+                       [&](const std::string& f) { return !excluded_by_name(expected_path(f), options); });
+  }
+  // Files on disk, none of them selected, while a default file the selection would run is absent.
+  return selected_variants(family, options).empty() &&
+         std::any_of(family.expected_files.begin(), family.expected_files.end(), [&](const std::string& f) {
+           return !fs::exists(expected_path(f)) && file_selected(expected_path(f), precision_of(f), options);
+         });
 }
 
 std::vector<ModelVariant> selected_variants(const Family& family, const PlanOptions& options) {

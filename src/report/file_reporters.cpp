@@ -6,6 +6,7 @@
 
 #include "zoobench/error.hpp"
 #include "zoobench/report/columns.hpp"
+#include "zoobench/report/json_text.hpp"
 #include "zoobench/report/report.hpp"
 #include "zoobench/report/result_file.hpp"
 #include "zoobench/report/results_json.hpp"
@@ -66,7 +67,7 @@ class JsonReporter final : public FileReporter {
 
  private:
   std::string render(const ResultSet& set, bool complete) const override {
-    return results_json(set, complete).dump(2) + "\n";
+    return json_text(results_json(set, complete), 2) + "\n";
   }
 };
 
@@ -91,7 +92,7 @@ std::string csv_text(const nlohmann::json& v) {
     for (const auto& e : v) text += (text.empty() ? "" : " ") + csv_text(e);
     return text;
   }
-  return v.dump();
+  return json_text(v);
 }
 
 std::string csv_value(const nlohmann::json& v) { return csv_escape(csv_text(v)); }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "zoobench/error.hpp"
+#include "zoobench/report/json_text.hpp"
 #include "zoobench/report/result_file.hpp"
 #include "zoobench/report/table.hpp"
 #include "zoobench/stats/stats.hpp"
@@ -421,7 +422,7 @@ json profiles_json(const std::vector<ModelProfile>& profiles, const Environment&
 
 void write_profiles_json(const std::filesystem::path& file, const std::vector<ModelProfile>& profiles,
                          const Environment& environment) {
-  write_output_file(file, profiles_json(profiles, environment).dump(1) + "\n");
+  write_output_file(file, json_text(profiles_json(profiles, environment), 1) + "\n");
 }
 
 }  // namespace zoobench

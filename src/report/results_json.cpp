@@ -16,6 +16,7 @@
 
 #include "zoobench/error.hpp"
 #include "zoobench/report/columns.hpp"
+#include "zoobench/report/json_text.hpp"
 
 namespace zoobench {
 
@@ -54,6 +55,20 @@ const json& list_of(const char* key, const json& value) {
                             value.type_name()));
   }
   return value;
+}
+
+// JSON has no NaN or infinity: nlohmann writes them as null. An answer or a timing that was not a number
+// (an FP16 net can output NaN) reads back as NaN, so a file zoo-bench wrote is never refused for it.
+double number(const json& value) {
+  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
+}
+
+float number_f(const json& value) { return static_cast<float>(number(value)); }
+
+std::vector<float> numbers_f(const char* key, const json& values) {
+  std::vector<float> out;
+  for (const auto& v : list_of(key, values)) out.push_back(number_f(v));
+  return out;
 }
 
 std::vector<std::vector<int>> int_rows(const json& parent, const char* key) {
@@ -203,8 +218,8 @@ RunRecord record_from_json(const json& j) {
   r.repeat = int_at(j, "repeat");
   r.status = status_from(j.at("status").get<std::string>());
   r.message = j.at("message").get<std::string>();
-  r.load_ms = j.at("load_ms").get<double>();
-  r.first_call_ms = j.at("first_call_ms").get<double>();
+  r.load_ms = number(j.at("load_ms"));
+  r.first_call_ms = number(j.at("first_call_ms"));
   r.init_ms = j.at("init_ms").get<std::vector<double>>();
   r.result = j.at("result").get<std::string>();
   const json& d = j.at("device");
@@ -223,7 +238,7 @@ RunRecord record_from_json(const json& j) {
     r.checks.max_abs_diff_vs_cpu = optional_from(c, "max_abs_diff_vs_cpu");
     r.checks.fp16_max_abs_diff = optional_from(c, "fp16_max_abs_diff");
     r.checks.fp16_reference = c.value("fp16_reference", "");
-    r.checks.fp16_reference_scale = c.value("fp16_reference_scale", 0.0);
+    r.checks.fp16_reference_scale = c.contains("fp16_reference_scale") ? number(c.at("fp16_reference_scale")) : 0.0;
   }
   r.gpu = gpu_use_from(j);
   const json& s = j.at("samples_ms");
@@ -269,7 +284,7 @@ Environment environment_from_json(const json& j) {
 // Longer than any benchmark call (about 11.6 days): a larger "sample" is an edit, and sums of such values
 // overflow to infinity in the statistics.
 constexpr double kLongestSampleMs = 1e9;
-constexpr std::size_t kLongestText = 4096;
+constexpr std::size_t kLongestText = 8192;  // a version-40 QR code holds 7089 digits
 
 // What one record must not hold, whoever edited it: a sample that is not a positive finite time (it would
 // print as a negative speed-up), identity and counts a run cannot produce (printed as if measured).
@@ -290,11 +305,12 @@ void check_record(const RunRecord& r) {
   if (r.status == Status::Ok && r.samples.total.empty()) {
     throw Error("status ok without a single sample; the file was edited or corrupted");
   }
-  // Comparing two texts costs the product of their lengths: recognisers write a few dozen characters.
+  // Comparing two texts costs the product of their lengths: recognisers write a few dozen characters, a QR
+  // payload at most 7089.
   for (const auto& a : r.answers) {
     for (const auto& text : a.texts) {
       if (text.size() > kLongestText) {
-        throw Error(fmt::format("a recognised text of {} bytes (a recogniser writes at most a few dozen); the file "
+        throw Error(fmt::format("a recognised text of {} bytes (no recogniser or decoder writes over 8192); the file "
                                 "was edited or corrupted", text.size()));
       }
     }
@@ -363,18 +379,18 @@ ModelResult answer_from_json(const json& j) {
     for (const auto& d : list_of("detections", j.at("detections"))) {
       Detection det;
       const auto& b = d.at("box");
-      det.box = {b.at(0).get<float>(), b.at(1).get<float>(), b.at(2).get<float>(), b.at(3).get<float>()};
-      det.score = d.at("score").get<float>();
+      det.box = {number_f(b.at(0)), number_f(b.at(1)), number_f(b.at(2)), number_f(b.at(3))};
+      det.score = number_f(d.at("score"));
       det.class_id = int_at(d, "class");
-      for (const auto& p : list_of("points", d.at("points"))) det.points.emplace_back(p.at(0).get<float>(), p.at(1).get<float>());
+      for (const auto& p : list_of("points", d.at("points"))) det.points.emplace_back(number_f(p.at(0)), number_f(p.at(1)));
       a.detections.push_back(det);
     }
   }
   if (j.contains("classes")) {
-    for (const auto& c : list_of("classes", j.at("classes"))) a.classes.push_back({whole<int>(c.at(0), "classes"), c.at(1).get<float>()});
+    for (const auto& c : list_of("classes", j.at("classes"))) a.classes.push_back({whole<int>(c.at(0), "classes"), number_f(c.at(1))});
   }
   if (j.contains("texts")) a.texts = j.at("texts").get<std::vector<std::string>>();
-  if (j.contains("feature")) a.feature = cv::Mat(j.at("feature").get<std::vector<float>>(), true).reshape(1, 1);
+  if (j.contains("feature")) a.feature = cv::Mat(numbers_f("feature", j.at("feature")), true).reshape(1, 1);
   return a;
 }
 
@@ -457,13 +473,12 @@ StoredResults read_results_file(const fs::path& file) {
 }
 
 std::string journal_header_line(const Environment& environment) {
-  return json{{"journal", "zoo-bench"}, {"schema_version", kResultsSchemaVersion}, {"run_id", environment.run_id},
-              {"environment", environment_json(environment)}}
-      .dump();
+  return json_text(json{{"journal", "zoo-bench"}, {"schema_version", kResultsSchemaVersion},
+                        {"run_id", environment.run_id}, {"environment", environment_json(environment)}});
 }
 
 std::string journal_record_line(const std::string& run_id, const RunRecord& record) {
-  return json{{"run_id", run_id}, {"record", record_json(record)}}.dump();
+  return json_text(json{{"run_id", run_id}, {"record", record_json(record)}});
 }
 
 JournalContents read_journal(const fs::path& file, const std::string& run_id) {

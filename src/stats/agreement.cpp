@@ -147,41 +147,56 @@ void add_displacement(const Detection& r, const Detection& c, DetectionTally& ta
 }
 
 // Greedy matching of one item: pairs of the same class at IoU >= match_iou, best IoU first (ties: reference
-// order, then candidate order), each detection used once. Lazily: each reference box holds its best unused
-// candidate in a queue, so memory stays O(n + m) where the list of all overlapping pairs of stacked boxes
-// (an edited file, a detector without NMS) could take gigabytes.
+// order, then candidate order), each detection used once. Lazily, so that stacked boxes (an edited file, a
+// detector without NMS) cost neither n*m pairs in memory nor a rescan of every candidate per step: each
+// reference box keeps its best kBatch unused overlaps in order and rescans only when all are taken, and a
+// queue holds each box's current best.
 void match_item(const std::vector<Detection>& ref, const std::vector<Detection>& cand, double match_iou,
                 DetectionTally& tally) {
-  struct Head {
+  constexpr std::size_t kBatch = 32;
+  struct Pair {
     double iou;
     std::size_t r, c;
   };
+  const auto comes_before = [](const Pair& a, const Pair& b) {  // the matching order
+    if (a.iou != b.iou) return a.iou > b.iou;
+    return a.r != b.r ? a.r < b.r : a.c < b.c;
+  };
   std::vector<bool> cand_used(cand.size());
-  const auto best_unused = [&](std::size_t r) {
-    std::optional<Head> best;
+  std::vector<std::vector<Pair>> batch(ref.size());  // per reference box, best first, consumed from the back
+  const auto refill = [&](std::size_t r) {
+    std::vector<Pair>& b = batch[r];
+    b.clear();
     for (std::size_t c = 0; c < cand.size(); ++c) {
       if (cand_used[c] || ref[r].class_id != cand[c].class_id) continue;
       const double iou = box_iou(ref[r].box, cand[c].box);
-      if (iou >= match_iou && (!best || iou > best->iou)) best = Head{iou, r, c};
+      if (iou >= match_iou) b.push_back({iou, r, c});
     }
-    return best;
+    const std::size_t keep = std::min(kBatch, b.size());
+    std::partial_sort(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(keep), b.end(), comes_before);
+    b.resize(keep);
+    std::reverse(b.begin(), b.end());
   };
-  const auto comes_after = [](const Head& a, const Head& b) {
-    if (a.iou != b.iou) return a.iou < b.iou;
-    return a.r != b.r ? a.r > b.r : a.c > b.c;
+  // The reference box's best unused candidate, rescanning when its batch is used up; false when none is left.
+  const auto next_best = [&](std::size_t r) {
+    while (!batch[r].empty() && cand_used[batch[r].back().c]) batch[r].pop_back();
+    if (batch[r].empty()) refill(r);
+    return !batch[r].empty();
   };
-  std::priority_queue<Head, std::vector<Head>, decltype(comes_after)> heads(comes_after);
+  const auto comes_after = [&](const Pair& a, const Pair& b) { return comes_before(b, a); };
+  std::priority_queue<Pair, std::vector<Pair>, decltype(comes_after)> heads(comes_after);
   for (std::size_t r = 0; r < ref.size(); ++r) {
-    if (const auto head = best_unused(r)) heads.push(*head);
+    if (next_best(r)) heads.push(batch[r].back());
   }
   while (!heads.empty()) {
-    const Head h = heads.top();
+    const Pair h = heads.top();
     heads.pop();
     if (cand_used[h.c]) {  // taken since: this reference box falls back to its next best
-      if (const auto next = best_unused(h.r)) heads.push(*next);
+      if (next_best(h.r)) heads.push(batch[h.r].back());
       continue;
     }
     cand_used[h.c] = true;
+    batch[h.r].clear();
     ++tally.matched;
     tally.iou_sum += h.iou;
     add_displacement(ref[h.r], cand[h.c], tally);
