@@ -11,7 +11,8 @@ usage() {
 Usage: scripts/fuzz.sh [--seconds N] [--build-dir DIR] [--build-only] [TARGET...] [-- CMAKE_ARGS...]
 
 Targets: fuzz_config (the YAML config loader), fuzz_results (the results JSON reader that report,
---baseline and --resume use, plus the aggregation a report runs on what it accepts). Default: both.
+--baseline and --resume use, plus the aggregation a report runs on what it accepts), fuzz_journal (the
+journal reader of --resume, and the same aggregation). Default: all three.
 
   --seconds N      run each target for N seconds (default 60)
   --build-dir DIR  the sanitizer build folder (default build-sanitize/, as scripts/test.sh --sanitize)
@@ -35,13 +36,13 @@ while [[ $# -gt 0 ]]; do
     --build-dir) [[ $# -ge 2 && -n "$2" ]] || die "--build-dir needs a folder"; build_dir=$2; shift ;;
     --build-only) build_only=1 ;;
     -h|--help) usage; exit 0 ;;
-    fuzz_config|fuzz_results) targets+=("$1") ;;
+    fuzz_config|fuzz_results|fuzz_journal) targets+=("$1") ;;
     --) shift; cmake_args+=("$@"); break ;;
     *) die "unknown argument '$1' (see scripts/fuzz.sh --help)" ;;
   esac
   shift
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_config fuzz_results)
+[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_config fuzz_results fuzz_journal)
 [[ "$build_dir" == /* ]] || build_dir=$PWD/$build_dir
 cd "$root"
 
@@ -61,11 +62,11 @@ cmake --build "$build_dir" --parallel "$(nproc 2>/dev/null || echo 2)" --target 
 # few samples each: megabyte seeds would make every run slow), plus every kept regression input.
 seed_root=$build_dir/seeds
 rm -rf "$seed_root"
-mkdir -p "$seed_root/fuzz_config" "$seed_root/fuzz_results"
+mkdir -p "$seed_root/fuzz_config" "$seed_root/fuzz_results" "$seed_root/fuzz_journal"
 cp configs/*.yaml "$seed_root/fuzz_config/"
-python3 - "$seed_root/fuzz_results" benchmarks/results <<'PY'
+python3 - "$seed_root/fuzz_results" benchmarks/results "$seed_root/fuzz_journal" <<'PY'
 import json, pathlib, sys
-out, results = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+out, results, journals = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
 n = 0
 for path in sorted(results.rglob("*.json")):
     try:
@@ -82,6 +83,12 @@ for path in sorted(results.rglob("*.json")):
             for stage, samples in r.get("samples_ms", {}).items():
                 r["samples_ms"][stage] = samples[:8]
         (out / f"{path.stem}-{start}.json").write_text(json.dumps(part))
+        # The same records as a journal: the header line, then one line per record, as a run writes them.
+        run_id = part.get("environment", {}).get("run_id", "") or "seed"
+        lines = [json.dumps({"journal": "zoo-bench", "schema_version": part.get("schema_version"),
+                             "run_id": run_id, "environment": part.get("environment")})]
+        lines += [json.dumps({"run_id": run_id, "record": r}) for r in part["records"]]
+        (journals / f"{path.stem}-{start}.journal.jsonl").write_text("\n".join(lines) + "\n")
         n += 1
 print(f"fuzz.sh: {n} results seeds from {results}")
 PY

@@ -50,5 +50,14 @@ TEST(FuzzRegressions, ResultsReaderInputs) {
   }
 }
 
+TEST(FuzzRegressions, JournalReaderInputs) {
+  const auto files = inputs_of("fuzz_journal");
+  ASSERT_FALSE(files.empty()) << "tests/fuzz/regressions/fuzz_journal holds no inputs";
+  for (const auto& file : files) {
+    SCOPED_TRACE(file.string());
+    EXPECT_NO_THROW(fuzz::journal_input(read_all(file)));
+  }
+}
+
 }  // namespace
 }  // namespace zoobench

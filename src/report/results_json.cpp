@@ -484,6 +484,10 @@ std::string journal_record_line(const std::string& run_id, const RunRecord& reco
 JournalContents read_journal(const fs::path& file, const std::string& run_id) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open the journal", file.string()));
+  return read_journal(in, run_id);
+}
+
+JournalContents read_journal(std::istream& in, const std::string& run_id) {
   JournalContents contents;
   std::string line;
   while (std::getline(in, line)) {
@@ -513,6 +517,10 @@ JournalContents read_journal(const fs::path& file, const std::string& run_id) {
 Environment last_journal_environment(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open the journal", file.string()));
+  return last_journal_environment(in, file.string());
+}
+
+Environment last_journal_environment(std::istream& in, const std::string& source) {
   std::optional<Environment> last;
   std::string line;
   while (std::getline(in, line)) {
@@ -525,16 +533,16 @@ Environment last_journal_environment(const fs::path& file) {
                                 : version->is_number()         ? version->dump()
                                                                : std::string("a JSON ") + version->type_name();
       throw Error(fmt::format("{}: a run of schema_version {} (this zoo-bench reads {}); start a new run",
-                              file.string(), found, kResultsSchemaVersion));
+                              source, found, kResultsSchemaVersion));
     }
     try {
       last = environment_from_json(j.at("environment"));
       last->run_id = j.at("run_id").get<std::string>();
     } catch (const std::exception& e) {
-      throw Error(fmt::format("{}: a run's header line is not zoo-bench's: {}", file.string(), e.what()));
+      throw Error(fmt::format("{}: a run's header line is not zoo-bench's: {}", source, e.what()));
     }
   }
-  if (!last) throw Error(fmt::format("{}: holds no run's header line: not a zoo-bench journal", file.string()));
+  if (!last) throw Error(fmt::format("{}: holds no run's header line: not a zoo-bench journal", source));
   return *last;
 }
 

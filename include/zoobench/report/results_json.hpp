@@ -4,6 +4,7 @@
 // that later commands (--baseline, compare) can recompute from the samples. Reading it back is
 // strict: a file of another schema or a malformed one is a one-line error naming the file and key.
 #include <filesystem>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,11 @@ struct JournalContents {
 };
 // Throws Error when the journal cannot be opened.
 JournalContents read_journal(const std::filesystem::path& file, const std::string& run_id);
+JournalContents read_journal(std::istream& in, const std::string& run_id);
 
 // The environment (with its run id) of the last run that began in the journal: what --resume needs when
 // the results file itself was never written. Throws Error when the journal holds no readable header.
 Environment last_journal_environment(const std::filesystem::path& file);
+Environment last_journal_environment(std::istream& in, const std::string& source);  // source names it in errors
 
 }  // namespace zoobench
