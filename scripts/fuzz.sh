@@ -32,7 +32,7 @@ targets=()
 cmake_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --seconds) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--seconds needs a whole number"; seconds=$2; shift ;;
+    --seconds) [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || die "--seconds needs a whole number of at least 1 (libFuzzer reads 0 as no limit)"; seconds=$2; shift ;;
     --build-dir) [[ $# -ge 2 && -n "$2" ]] || die "--build-dir needs a folder"; build_dir=$2; shift ;;
     --build-only) build_only=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -82,13 +82,15 @@ for path in sorted(results.rglob("*.json")):
         for r in part["records"]:
             for stage, samples in r.get("samples_ms", {}).items():
                 r["samples_ms"][stage] = samples[:8]
-        (out / f"{path.stem}-{start}.json").write_text(json.dumps(part))
+        # Named after the path: several recorded files share a base name (all.json, mission.json).
+        stem = "-".join(path.relative_to(results).with_suffix("").parts)
+        (out / f"{stem}-{start}.json").write_text(json.dumps(part))
         # The same records as a journal: the header line, then one line per record, as a run writes them.
         run_id = part.get("environment", {}).get("run_id", "") or "seed"
         lines = [json.dumps({"journal": "zoo-bench", "schema_version": part.get("schema_version"),
                              "run_id": run_id, "environment": part.get("environment")})]
         lines += [json.dumps({"run_id": run_id, "record": r}) for r in part["records"]]
-        (journals / f"{path.stem}-{start}.journal.jsonl").write_text("\n".join(lines) + "\n")
+        (journals / f"{stem}-{start}.journal.jsonl").write_text("\n".join(lines) + "\n")
         n += 1
 print(f"fuzz.sh: {n} results seeds from {results}")
 PY

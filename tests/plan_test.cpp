@@ -12,6 +12,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "test_support.hpp"
+#include "zoobench/report/json_text.hpp"
 
 namespace zoobench {
 namespace {
@@ -103,6 +104,19 @@ TEST(Plan, AMissingDataFolderIsMissingNotFailed) {
   const std::vector<RunRecord> none = test::run_configs({empty}, s.options);
   ASSERT_EQ(none.size(), 1u);
   EXPECT_EQ(none[0].status, Status::Missing) << none[0].message;
+}
+
+// A model file whose name is not UTF-8: the record holds the name as the results file will (U+FFFD for the
+// bad byte), so a record read back matches the one --resume and --baseline build for the same item.
+TEST(Plan, RecordsHoldNamesAsTheResultsFileWillHoldThem) {
+  PlanItem item;
+  item.config_name = "face\xe9.yaml";
+  item.variant.files = {fs::path("/models/yunet_\xe9.onnx")};
+  const RunRecord record = base_record(item);
+  EXPECT_EQ(record.config, "face\xEF\xBF\xBD.yaml");
+  EXPECT_EQ(record.files.at(0), "/models/yunet_\xEF\xBF\xBD.onnx");
+  EXPECT_NE(record.file_list.find("yunet_\xEF\xBF\xBD.onnx"), std::string::npos) << record.file_list;
+  EXPECT_EQ(as_written(record.file_list), record.file_list);  // already as written: unchanged
 }
 
 }  // namespace

@@ -792,8 +792,8 @@ TEST(ReportJson, ReadResultsFileRefusesSamplesThatAreNotTimesAndRepeatedTrials) 
   answers["records"][0]["answers"] = 5;
   refused(answers, "answers.json", "key 'answers': a JSON number where a list belongs");
   json text = results_json(golden_set(), true);
-  text["records"][0]["answers"] = json::array({{{"texts", {std::string(9000, 'a')}}}});
-  refused(text, "long_text.json", "a recognised text of 9000 bytes");
+  text["records"][0]["answers"] = json::array({{{"texts", {std::string(13000, 'a')}}}});
+  refused(text, "long_text.json", "a recognised text of 13000 bytes");
   // A count that is not a whole number, or one out of int's range, is refused, not cast (undefined behaviour).
   json huge_count = results_json(golden_set(), true);
   huge_count["records"][0]["device"]["layers"] = 1.18556e22;

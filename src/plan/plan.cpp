@@ -6,6 +6,7 @@
 
 #include "zoobench/config/paths.hpp"
 #include "zoobench/error.hpp"
+#include "zoobench/report/json_text.hpp"
 
 namespace zoobench {
 
@@ -112,7 +113,8 @@ bool family_absent(const Family& family, const PlanOptions& options) {
   // Files on disk, none of them selected, while a default file the selection would run is absent.
   return selected_variants(family, options).empty() &&
          std::any_of(family.expected_files.begin(), family.expected_files.end(), [&](const std::string& f) {
-           return !fs::exists(expected_path(f)) && file_selected(expected_path(f), precision_of(f), options);
+           std::error_code ec;  // unreadable counts as absent, as discover_variants sees it
+           return !fs::exists(expected_path(f), ec) && file_selected(expected_path(f), precision_of(f), options);
          });
 }
 
@@ -200,12 +202,12 @@ Plan make_plan(const std::vector<fs::path>& config_files, const PlanOptions& opt
 
 RunRecord base_record(const PlanItem& item) {
   RunRecord record;
-  record.config = item.config_name;
-  record.model = item.config ? item.config->model_name : std::string();
+  record.config = as_written(item.config_name);
+  record.model = item.config ? as_written(item.config->model_name) : std::string();
   if (!item.variant.files.empty()) {
     record.precision = precision_name(item.variant.precision);
-    record.file_list = item.variant.file_list();
-    for (const auto& f : item.variant.files) record.files.push_back(f.string());
+    record.file_list = as_written(item.variant.file_list());
+    for (const auto& f : item.variant.files) record.files.push_back(as_written(f.string()));
   }
   record.backend_target = item.backend_target;
   record.trial = item.trial;

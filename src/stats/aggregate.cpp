@@ -72,7 +72,7 @@ void summarise_row(BenchmarkRow& row, const std::vector<RunRecord>& records, boo
     inf.push_back(stats::median(r.samples.infer));
     post.push_back(stats::median(r.samples.postprocess));
     if (r.load_ms > 0) loads.push_back(r.load_ms);
-    firsts.push_back(r.first_call_ms);
+    if (std::isfinite(r.first_call_ms)) firsts.push_back(r.first_call_ms);  // null in a file reads as NaN
     if (!r.init_ms.empty()) inits.push_back(stats::median(r.init_ms));
     if (row.net_input_shapes.empty()) row.net_input_shapes = r.net_input_shapes;
     if (row.result.empty()) row.result = r.result;

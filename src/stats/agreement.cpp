@@ -7,6 +7,7 @@
 #include <queue>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <numeric>
 
@@ -148,9 +149,9 @@ void add_displacement(const Detection& r, const Detection& c, DetectionTally& ta
 
 // Greedy matching of one item: pairs of the same class at IoU >= match_iou, best IoU first (ties: reference
 // order, then candidate order), each detection used once. Lazily, so that stacked boxes (an edited file, a
-// detector without NMS) cost neither n*m pairs in memory nor a rescan of every candidate per step: each
-// reference box keeps its best kBatch unused overlaps in order and rescans only when all are taken, and a
-// queue holds each box's current best.
+// detector without NMS) need O(n + m) memory, not n*m pairs: each reference box keeps its best kBatch unused
+// overlaps in order and rescans only when all are taken (the worst case stays about n*m^2/kBatch box
+// comparisons), and a queue holds each box's current best.
 void match_item(const std::vector<Detection>& ref, const std::vector<Detection>& cand, double match_iou,
                 DetectionTally& tally) {
   constexpr std::size_t kBatch = 32;
@@ -164,18 +165,17 @@ void match_item(const std::vector<Detection>& ref, const std::vector<Detection>&
   };
   std::vector<bool> cand_used(cand.size());
   std::vector<std::vector<Pair>> batch(ref.size());  // per reference box, best first, consumed from the back
+  std::vector<Pair> scan;                             // one scan's overlaps, shared: batches hold kBatch at most
   const auto refill = [&](std::size_t r) {
-    std::vector<Pair>& b = batch[r];
-    b.clear();
+    scan.clear();
     for (std::size_t c = 0; c < cand.size(); ++c) {
       if (cand_used[c] || ref[r].class_id != cand[c].class_id) continue;
       const double iou = box_iou(ref[r].box, cand[c].box);
-      if (iou >= match_iou) b.push_back({iou, r, c});
+      if (iou >= match_iou) scan.push_back({iou, r, c});
     }
-    const std::size_t keep = std::min(kBatch, b.size());
-    std::partial_sort(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(keep), b.end(), comes_before);
-    b.resize(keep);
-    std::reverse(b.begin(), b.end());
+    const auto keep = static_cast<std::ptrdiff_t>(std::min(kBatch, scan.size()));
+    std::partial_sort(scan.begin(), scan.begin() + keep, scan.end(), comes_before);
+    batch[r].assign(std::make_reverse_iterator(scan.begin() + keep), std::make_reverse_iterator(scan.begin()));
   };
   // The reference box's best unused candidate, rescanning when its batch is used up; false when none is left.
   const auto next_best = [&](std::size_t r) {
@@ -196,7 +196,7 @@ void match_item(const std::vector<Detection>& ref, const std::vector<Detection>&
       continue;
     }
     cand_used[h.c] = true;
-    batch[h.r].clear();
+    std::vector<Pair>().swap(batch[h.r]);  // matched: its batch is not needed again
     ++tally.matched;
     tally.iou_sum += h.iou;
     add_displacement(ref[h.r], cand[h.c], tally);

@@ -33,7 +33,7 @@ inline void results_input(const std::string& text) {
     return;
   }
   const ResultSet set = aggregate(stored.environment, std::move(stored.records), {}, "", tolerance_for_model);
-  (void)results_json(set, stored.complete).dump();
+  (void)json_text(results_json(set, stored.complete));
 }
 
 // The journal reader, as --resume uses it: the last run's header, then that run's records, aggregated and
