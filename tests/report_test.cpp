@@ -842,6 +842,23 @@ TEST(ReportJson, NotANumberAndBadUtf8SurviveTheRoundTrip) {
   EXPECT_FLOAT_EQ(b.answers[0].feature.at<float>(0, 2), 2.0f);
 }
 
+// A measured difference that is not finite stays measured: "inf" / "nan" in the file, not null ("not measured").
+TEST(ReportJson, InfiniteDifferencesStayMeasured) {
+  ResultSet set = golden_set();
+  set.records.at(0).checks.max_abs_diff_vs_cpu = std::numeric_limits<double>::infinity();
+  set.records.at(0).checks.fp16_max_abs_diff = std::numeric_limits<double>::quiet_NaN();
+  const json written = results_json(set, true);
+  EXPECT_EQ(written.at("records")[0].at("checks").at("max_abs_diff_vs_cpu"), "inf");
+  const StoredResults back = parse_results_json(json_text(written), "inf.json");
+  ASSERT_TRUE(back.records.at(0).checks.max_abs_diff_vs_cpu.has_value());
+  EXPECT_TRUE(std::isinf(*back.records[0].checks.max_abs_diff_vs_cpu));
+  ASSERT_TRUE(back.records[0].checks.fp16_max_abs_diff.has_value());
+  EXPECT_TRUE(std::isnan(*back.records[0].checks.fp16_max_abs_diff));
+  json edited = written;
+  edited["records"][0]["checks"]["max_abs_diff_vs_cpu"] = "large";
+  EXPECT_THROW(parse_results_json(edited.dump(), "edited.json"), Error);
+}
+
 // A journal (what --resume reads) is as untrusted as a results file: records a run cannot write are
 // skipped like cut lines; a header whose fields have the wrong types is refused in one line.
 TEST(ReportJson, JournalSkipsRecordsARunCannotWriteAndRefusesAMalformedHeader) {

@@ -123,11 +123,26 @@ json device_json(const DeviceEvidence& d) {
           {"fp16_demoted", d.fp16_demoted},   {"reason", d.reason},           {"log", d.log_lines}};
 }
 
-json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+// A difference that was measured but is not finite (an output holding NaN, the usual FP16 failure) is
+// stored as "inf" or "nan": null would read back as "not measured".
+json optional_json(const std::optional<double>& v) {
+  if (!v) return nullptr;
+  if (std::isnan(*v)) return "nan";
+  if (std::isinf(*v)) return *v > 0 ? "inf" : "-inf";
+  return *v;
+}
 
 std::optional<double> optional_from(const json& j, const char* key) {
   if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  return j.at(key).get<double>();
+  const json& v = j.at(key);
+  if (v.is_string()) {
+    if (v == "nan") return std::numeric_limits<double>::quiet_NaN();
+    if (v == "inf") return std::numeric_limits<double>::infinity();
+    if (v == "-inf") return -std::numeric_limits<double>::infinity();
+    throw Error(fmt::format("key '{}': a string other than \"inf\", \"-inf\" or \"nan\"; the file was edited or "
+                            "corrupted", key));
+  }
+  return v.get<double>();
 }
 
 json checks_json(const RunRecord::CrossChecks& c) {
