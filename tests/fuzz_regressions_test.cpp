@@ -32,32 +32,21 @@ std::string read_all(const fs::path& file) {
   return text.str();
 }
 
-TEST(FuzzRegressions, ConfigLoaderInputs) {
-  const auto files = inputs_of("fuzz_config");
-  ASSERT_FALSE(files.empty()) << "tests/fuzz/regressions/fuzz_config holds no inputs";
+// Every kept input of `target` through `body`: none may throw anything but the project's own error.
+void replay(const std::string& target, void (*body)(const std::string&)) {
+  const auto files = inputs_of(target);
+  ASSERT_FALSE(files.empty()) << "tests/fuzz/regressions/" << target << " holds no inputs";
   for (const auto& file : files) {
     SCOPED_TRACE(file.string());
-    EXPECT_NO_THROW(fuzz::config_input(read_all(file)));
+    EXPECT_NO_THROW(body(read_all(file)));
   }
 }
 
-TEST(FuzzRegressions, ResultsReaderInputs) {
-  const auto files = inputs_of("fuzz_results");
-  ASSERT_FALSE(files.empty()) << "tests/fuzz/regressions/fuzz_results holds no inputs";
-  for (const auto& file : files) {
-    SCOPED_TRACE(file.string());
-    EXPECT_NO_THROW(fuzz::results_input(read_all(file)));
-  }
-}
+TEST(FuzzRegressions, ConfigLoaderInputs) { replay("fuzz_config", fuzz::config_input); }
 
-TEST(FuzzRegressions, JournalReaderInputs) {
-  const auto files = inputs_of("fuzz_journal");
-  ASSERT_FALSE(files.empty()) << "tests/fuzz/regressions/fuzz_journal holds no inputs";
-  for (const auto& file : files) {
-    SCOPED_TRACE(file.string());
-    EXPECT_NO_THROW(fuzz::journal_input(read_all(file)));
-  }
-}
+TEST(FuzzRegressions, ResultsReaderInputs) { replay("fuzz_results", fuzz::results_input); }
+
+TEST(FuzzRegressions, JournalReaderInputs) { replay("fuzz_journal", fuzz::journal_input); }
 
 }  // namespace
 }  // namespace zoobench
