@@ -123,7 +123,9 @@ std::vector<ModelVariant> selected_variants(const Family& family, const PlanOpti
   for (auto& variant : discover_variants(family, options.models_dir)) {
     const auto kept = [&](const fs::path& file) { return file_selected(file, variant.precision, options); };
     // A variant without files (a family whose data is all it needs) is filtered by precision alone.
-    if (kept({}) && std::all_of(variant.files.begin(), variant.files.end(), kept)) selected.push_back(std::move(variant));
+    if (kept({}) && std::all_of(variant.files.begin(), variant.files.end(), kept)) {
+      selected.push_back(std::move(variant));
+    }
   }
   return selected;
 }

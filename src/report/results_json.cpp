@@ -2,17 +2,17 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <limits>
-#include <type_traits>
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <tuple>
+#include <type_traits>
 
 #include "zoobench/error.hpp"
 #include "zoobench/report/columns.hpp"
@@ -82,20 +82,21 @@ std::vector<std::vector<int>> int_rows(const json& parent, const char* key) {
 
 // "9.0" -> {9, 0}; anything else (junk, a sign, digits out of range) is refused, not half-read.
 std::pair<int, int> compute_capability_from(const std::string& text) {
+  const auto refuse = [&] {
+    return Error(fmt::format("key 'compute_capability': '{}' is not MAJOR.MINOR (e.g. \"9.0\"); the file was "
+                             "edited or corrupted", text));
+  };
   const auto dot = text.find('.');
-  auto whole_part = [&](std::size_t from, std::size_t to) {
+  if (dot == std::string::npos) throw refuse();
+  const auto digits = [&](std::size_t from, std::size_t to) {
     int v = -1;
     const char* first = text.data() + from;
     const char* last = text.data() + to;
     const auto [end, ec] = std::from_chars(first, last, v);
-    if (ec != std::errc() || end != last || first == last || v < 0) {
-      throw Error(fmt::format("key 'compute_capability': '{}' is not MAJOR.MINOR (e.g. \"9.0\"); the file was "
-                              "edited or corrupted", text));
-    }
+    if (ec != std::errc() || end != last || first == last || v < 0) throw refuse();
     return v;
   };
-  if (dot == std::string::npos) whole_part(0, 0);  // throws
-  return {whole_part(0, dot), whole_part(dot + 1, text.size())};
+  return {digits(0, dot), digits(dot + 1, text.size())};
 }
 
 json environment_json(const Environment& e) {
@@ -165,7 +166,8 @@ std::optional<RunRecord::GpuUse> gpu_use_from(const json& j) {
   use.index = int_at(g, "index");
   use.name = g.value("name", "");
   use.uuid = g.value("uuid", "");
-  use.memory_taken = g.contains("memory_taken") && !g.at("memory_taken").is_null() ? whole<long long>(g.at("memory_taken"), "memory_taken") : -1;
+  const bool memory_seen = g.contains("memory_taken") && !g.at("memory_taken").is_null();
+  use.memory_taken = memory_seen ? whole<long long>(g.at("memory_taken"), "memory_taken") : -1;
   return use;
 }
 
@@ -397,12 +399,16 @@ ModelResult answer_from_json(const json& j) {
       det.box = {number_f(b.at(0)), number_f(b.at(1)), number_f(b.at(2)), number_f(b.at(3))};
       det.score = number_f(d.at("score"));
       det.class_id = int_at(d, "class");
-      for (const auto& p : list_of("points", d.at("points"))) det.points.emplace_back(number_f(p.at(0)), number_f(p.at(1)));
+      for (const auto& p : list_of("points", d.at("points"))) {
+        det.points.emplace_back(number_f(p.at(0)), number_f(p.at(1)));
+      }
       a.detections.push_back(det);
     }
   }
   if (j.contains("classes")) {
-    for (const auto& c : list_of("classes", j.at("classes"))) a.classes.push_back({whole<int>(c.at(0), "classes"), number_f(c.at(1))});
+    for (const auto& c : list_of("classes", j.at("classes"))) {
+      a.classes.push_back({whole<int>(c.at(0), "classes"), number_f(c.at(1))});
+    }
   }
   if (j.contains("texts")) a.texts = j.at("texts").get<std::vector<std::string>>();
   if (j.contains("feature")) a.feature = cv::Mat(numbers_f("feature", j.at("feature")), true).reshape(1, 1);
